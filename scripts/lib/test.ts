@@ -1,0 +1,3 @@
+export async function runTests(): Promise<number> {
+  throw new Error('not yet');
+}

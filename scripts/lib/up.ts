@@ -1,0 +1,3 @@
+export async function runUp(): Promise<void> {
+  throw new Error('not yet');
+}
