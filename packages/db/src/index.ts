@@ -1,0 +1,3 @@
+export * from './connection.ts';
+export * from './caller.ts';
+export type * from './schema.generated.ts';
