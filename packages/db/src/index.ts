@@ -1,3 +1,4 @@
 export * from './connection.ts';
 export * from './caller.ts';
 export type * from './schema.generated.ts';
+export * from './catalog.ts';
