@@ -1,0 +1,40 @@
+/// <reference path="./cron-parser-shim.d.ts" />
+import { CronExpressionParser } from 'cron-parser/dist/CronExpressionParser.js'
+
+/**
+ * Whether `timezone` is an IANA time zone name known to the runtime's `Intl` data.
+ *
+ * @example
+ * isValidTimezone('Europe/Paris') // true
+ * isValidTimezone('Mars/Olympus') // false
+ */
+export function isValidTimezone(timezone: string): boolean {
+  if (timezone.trim() === '') return false
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Checks a five-field cron expression (minute hour day-of-month month day-of-week) with
+ * cron-parser. Returns the parser's error message, or undefined when the expression is valid.
+ *
+ * @example
+ * cronError('*\/15 9-17 * * mon-fri') // undefined
+ * cronError('61 * * * *') // 'Constraint error, got value 61 expected range 0-59'
+ */
+export function cronError(expression: string, timezone = 'UTC'): string | undefined {
+  const fields = expression.trim().split(/\s+/).filter((field) => field !== '')
+  if (fields.length !== 5) {
+    return `expected 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`
+  }
+  try {
+    CronExpressionParser.parse(fields.join(' '), { tz: timezone })
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+}
