@@ -24,7 +24,7 @@ fi
 
 # 2. Dependencies (a no-op in about a second when node_modules is current).
 STAMP="node_modules/.wb-install-stamp"
-LOCK_HASH="$(cat pnpm-lock.yaml package.json pnpm-workspace.yaml apps/*/package.json packages/*/package.json bench/package.json 2>/dev/null | sha1sum | cut -d' ' -f1)"
+LOCK_HASH="$( (cat pnpm-lock.yaml package.json pnpm-workspace.yaml apps/*/package.json packages/*/package.json bench/package.json 2>/dev/null || true) | sha1sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$LOCK_HASH" ]; then
   log "installing dependencies with pnpm"
   if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=append-only >&2
