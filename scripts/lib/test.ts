@@ -23,7 +23,9 @@ async function typecheckSuite(env: NodeJS.ProcessEnv, totals: Totals): Promise<v
   for (const group of ['packages', 'apps']) {
     for (const name of (await fs.readdir(path.join(repoRoot, group)).catch(() => [])).sort()) {
       const dir = path.join(repoRoot, group, name);
-      if (await fs.stat(path.join(dir, 'tsconfig.json')).then(() => true, () => false)) dirs.push(dir);
+      const hasConfig = await fs.stat(path.join(dir, 'tsconfig.json')).then(() => true, () => false);
+      const hasSources = (await fs.readdir(path.join(dir, 'src'), { recursive: true }).catch(() => [] as string[])).some((f) => /\.tsx?$/.test(String(f)));
+      if (hasConfig && hasSources) dirs.push(dir);
     }
   }
   const suite: SuiteResult = { passed: 0, failed: 0, skipped: 0 };
