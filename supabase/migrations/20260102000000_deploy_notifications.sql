@@ -21,3 +21,9 @@ $$;
 create trigger workflow_compiled_code_notify_deploy
   after insert or update of is_active or delete on public.workflow_compiled_code
   for each row execute function app.notify_deploy();
+
+-- Compiled versions a version starts as child workflows ([{workflowId, version}]): the worker
+-- keeps them registered while the parent version is served, even after the child moved on.
+alter table public.workflow_compiled_code add column child_versions jsonb not null default '[]'::jsonb;
+-- The workflow type the version registers (`wf_<kebab>_v<version>`).
+alter table public.workflow_compiled_code add column workflow_type varchar(255);

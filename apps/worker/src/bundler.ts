@@ -4,15 +4,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import type { CompiledWorkflow } from '@workflow-builder/compiler';
+import { PROJECT_PATHS } from '@workflow-builder/compiler';
+import { projectFiles, projectHash } from '@workflow-builder/compiler/export-project';
 
-/** One compiled workflow version as stored in workflow_compiled_code, with its file tree. */
-export interface BundleVersion {
-  contentHash: string;
-  /** Relative path -> content, a complete standalone project (see @workflow-builder/compiler). */
-  files: Record<string, string>;
-  /** Path (inside `files`) of the module exporting the workflow function. */
-  workflowsEntry: string;
-}
+/** One compiled workflow version as stored in workflow_compiled_code. */
+export type BundleVersion = CompiledWorkflow;
 
 const require = createRequire(import.meta.url);
 const SDK_VERSION = (require('@temporalio/worker/package.json') as { version: string }).version;
@@ -33,10 +30,10 @@ export class WorkflowBundler {
 
   constructor(private readonly cacheDir: string, private readonly log: (msg: string) => void = () => {}) {}
 
+  /** Cache key: the whole project tree (generated code and copied runtime) plus the SDK version. */
   static keyOf(versions: BundleVersion[]): string {
-    const h = createHash('sha256').update(SDK_VERSION);
-    for (const hash of versions.map((v) => v.contentHash).sort()) h.update('\n' + hash);
-    return h.digest('hex').slice(0, 32);
+    const sorted = [...versions].sort((a, b) => a.workflowType.localeCompare(b.workflowType));
+    return createHash('sha256').update(SDK_VERSION).update(projectHash(projectFiles(sorted))).digest('hex').slice(0, 32);
   }
 
   bundle(versions: BundleVersion[]): Promise<string> {
@@ -57,25 +54,19 @@ export class WorkflowBundler {
     const started = Date.now();
     const root = path.join(this.cacheDir, 'sources', key);
     await fs.rm(root, { recursive: true, force: true });
-    const exports: string[] = [];
-    for (const v of [...versions].sort((a, b) => a.contentHash.localeCompare(b.contentHash))) {
-      const dir = path.join(root, `v_${v.contentHash.slice(0, 16)}`);
-      for (const [rel, content] of Object.entries(v.files)) {
-        const file = path.join(dir, rel);
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        await fs.writeFile(file, content);
-      }
-      exports.push(`export * from './${path.posix.join(`v_${v.contentHash.slice(0, 16)}`, v.workflowsEntry)}';`);
+    // One project tree for all versions: the compiled modules, the workflows index and the runtime.
+    for (const [rel, content] of Object.entries(projectFiles([...versions].sort((a, b) => a.workflowType.localeCompare(b.workflowType))))) {
+      const file = path.join(root, rel);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, content);
     }
-    const index = path.join(root, 'index.ts');
-    await fs.writeFile(index, exports.join('\n') + '\n');
+    const index = path.join(root, PROJECT_PATHS.workflowsIndex);
     const { code } = await bundleWorkflowCode({
       workflowsPath: index,
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
       webpackConfigHook: (config) => {
         config.resolve = config.resolve ?? {};
         config.resolve.modules = [...(config.resolve.modules ?? ['node_modules']), ...NODE_MODULES];
-        config.devtool = false;
         return config;
       },
     });

@@ -49,8 +49,12 @@ export class RunRecorder {
   async recordRun(batch: RunRecordBatch): Promise<void> {
     const run = batch.run;
     await this.db.transaction().execute(async (tx) => {
-      const before = await sql<{ status: RunStatus }>`
+      let before = await sql<{ status: RunStatus }>`
         select status from public.user_workflow_run where run_id = ${run.runId} for update`.execute(tx);
+      if (!before.rows[0] && run.parentRunId) {
+        await this.insertChildRun(tx, run, batch.startedAt ?? null);
+        before = await sql<{ status: RunStatus }>`select status from public.user_workflow_run where run_id = ${run.runId} for update`.execute(tx);
+      }
       if (!before.rows[0]) throw new Error(`Run ${run.runId} has no user_workflow_run row`);
       const becameTerminal = TERMINAL_RUN_STATUSES.includes(batch.status) && !TERMINAL_RUN_STATUSES.includes(before.rows[0].status);
       // A terminal status is written once; a late non-terminal report never reopens a run.
@@ -79,6 +83,29 @@ export class RunRecorder {
         where run_id = ${run.runId}`.execute(tx);
       if (becameTerminal) await this.updateStatistics(tx, batch);
     });
+  }
+
+  /**
+   * A child workflow's run is created by its parent workflow, not by the API: its first record
+   * creates the rows, inheriting organisation and author from the parent run and linking back
+   * to it (context.parentRunId / parentStepNumber), so the run pages link both ways.
+   */
+  private async insertChildRun(db: Database, run: RunContextInfo, startedAt: string | null): Promise<void> {
+    const context = JSON.stringify({ parentRunId: run.parentRunId, parentStepNumber: run.parentStepNumber ?? null });
+    await sql`
+      insert into public.user_workflow_run
+        (run_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, request_id,
+         temporal_workflow_id, context, created_by, started_at)
+      select ${run.runId}::uuid, p.org_id, ${run.projectId}::uuid, ${run.workflowId}::uuid, ${run.workstreamSlug}, p.client_id, 'running', 'child',
+             ${run.version}, p.request_id, ${`wb-${run.runId}`}, ${context}::jsonb, p.created_by, ${startedAt}::timestamptz
+      from public.user_workflow_run p where p.run_id = ${run.parentRunId!}
+      on conflict (run_id) do nothing`.execute(db);
+    await sql`
+      insert into public.workflow_executions
+        (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, request_id, inputs)
+      select r.org_id, r.project_id, r.workstream_slug, r.workflow_id, uw.id, r.run_id, r.client_id, r.temporal_workflow_id, 'running', r.compiled_version, r.request_id, '{}'::jsonb
+      from public.user_workflow_run r join public.user_workflows uw on uw.workflow_id = r.workflow_id
+      where r.run_id = ${run.runId} and not exists (select 1 from public.workflow_executions e where e.run_id = r.run_id)`.execute(db);
   }
 
   private async upsertSteps(db: Database, orgId: string, runId: string, steps: StepRecord[], authoritative: boolean): Promise<void> {

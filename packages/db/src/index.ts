@@ -2,3 +2,4 @@ export * from './connection.ts';
 export * from './caller.ts';
 export type * from './schema.generated.ts';
 export * from './catalog.ts';
+export * from './secret-box.ts';

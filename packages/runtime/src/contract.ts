@@ -19,6 +19,10 @@ export interface RunContextInfo {
   version: number;
   /** When false, steps are not written to user_workflow_run_step (benchmarks measure the cost). */
   recordSteps: boolean;
+  /** For a run started by a `workflow.child` node: the parent's runId (the child gets a fresh runId). */
+  parentRunId?: string | null;
+  /** For a child run: the parent's step that started it. */
+  parentStepNumber?: number | null;
 }
 
 /** The single argument of every generated workflow function. */
@@ -102,3 +106,107 @@ export const ACTIVITY_NAMES = {
 
 /** Names of the workflow-side sinks used for best-effort live progress (no history cost). */
 export const PROGRESS_SINK = 'wbProgress';
+
+// ---------------------------------------------------------------------------------------------
+// Additions by the compiler/runtime work (see packages/runtime/README.md).
+// ---------------------------------------------------------------------------------------------
+
+/** Resolved `http.request` config: what `wbHttpRequest` receives (templates already evaluated). */
+export interface HttpRequestInput {
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /** Values are sent as strings (non-strings from expressions are converted). */
+  headers?: Record<string, unknown>;
+  /** Appended to the URL's query string. */
+  query?: Record<string, unknown>;
+  /** A string is sent as text; any other value is sent as JSON. */
+  body?: unknown;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  /** Accepted statuses; empty or absent: any 2xx. */
+  expectStatus?: number[];
+  responseType?: 'json' | 'text';
+}
+
+/** Output of `http.request` (`steps.<id>.output`). */
+export interface HttpResponseOutput {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Resolved `ai.agent` config: what `wbAiAgent` receives. */
+export interface AiAgentInput {
+  model: string;
+  /** Inline prompt text (templates evaluated). */
+  prompt?: string;
+  /** An `agent_prompts` row id: the platform worker resolves it (and `variables`) to prompt text. */
+  promptId?: string;
+  /** Values for the saved prompt's `{{name}}` placeholders. */
+  variables?: Record<string, unknown>;
+  systemPrompt?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** Output of `ai.agent` (`steps.<id>.output`). */
+export interface AiAgentOutput {
+  text: string;
+  usage?: { inputTokens: number; outputTokens: number };
+  model?: string;
+}
+
+/**
+ * Activity interface the generated code proxies (`proxyActivities<StepActivities>`); the worker
+ * registers an implementation under each `ACTIVITY_NAMES` value.
+ */
+export interface StepActivities {
+  wbHttpRequest(meta: StepActivityMeta, input: HttpRequestInput): Promise<StepActivityResult<HttpResponseOutput>>;
+  wbAiAgent(meta: StepActivityMeta, input: AiAgentInput): Promise<StepActivityResult<AiAgentOutput>>;
+  wbRecordRun(batch: RunRecordBatch): Promise<void>;
+}
+
+/**
+ * `ApplicationFailure.type` values thrown by step activities; their first `details` element is a
+ * {@link StepFailureDetails}, so the workflow can record the attempt of a failed step.
+ */
+export const STEP_FAILURE_TYPES = {
+  httpStatus: 'WbHttpStatusError',
+  httpTimeout: 'WbHttpTimeoutError',
+  httpTooLarge: 'WbHttpResponseTooLarge',
+  httpInvalidResponse: 'WbHttpInvalidResponse',
+  httpNetwork: 'WbHttpNetworkError',
+  invalidInput: 'WbInvalidInput',
+  aiAgent: 'WbAiAgentError',
+  missingSecret: 'WbMissingSecret',
+} as const;
+
+/** First element of `ApplicationFailure.details` for failures thrown by step activities. */
+export interface StepFailureDetails {
+  attempt: number;
+  status?: number;
+  body?: unknown;
+  events?: StepEvent[];
+}
+
+/**
+ * Best-effort live progress (`proxySinks`, not awaited, not replayed): a `RunRecordBatch` with the
+ * one step that changed (or no steps when only the run status changed). Same shape as the
+ * authoritative batches, so a recorder can treat both alike.
+ */
+export type ProgressSinks = {
+  [PROGRESS_SINK]: {
+    report(batch: RunRecordBatch): void;
+  };
+};
+
+/** Built-in query every generated workflow answers with the steps recorded so far. */
+export const STATE_QUERY = 'wbState';
+
+/** What the `wbState` query returns. */
+export interface RunStateSnapshot {
+  status: RunStatus;
+  steps: StepRecord[];
+  output?: unknown;
+  error?: StepErrorInfo | null;
+}

@@ -1,0 +1,10 @@
+/**
+ * Sandbox-safe runtime library for generated workflow code. Imports only `@temporalio/workflow`,
+ * `jsonata` (through `expressions.ts`) and relative files: this folder is copied as source into
+ * every exported project.
+ */
+export { WorkflowRun, RunScope, type NodeSpec, type NodeTable, type WorkflowSpec, type ChildWorkflowSpec, type SignalWaitOutcome } from './workflow-run.ts';
+export { forEachWithConcurrency } from './for-each.ts';
+export { mergeConfig, resolveTemplates, cloneJson } from './config.ts';
+export { StepRecorder, nowIso } from './recorder.ts';
+export type { WorkflowRunArgs } from '../contract.ts';

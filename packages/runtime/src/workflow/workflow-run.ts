@@ -1,0 +1,510 @@
+/**
+ * The primitives generated workflow code calls, one method per node kind. Sandbox-safe: imports
+ * only `@temporalio/workflow`, the contract and sibling files.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  TemporalFailure,
+  uuid4,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import {
+  ACTIVITY_NAMES,
+  STATE_QUERY,
+  type RunContextInfo,
+  type StepActivities,
+  type StepActivityMeta,
+  type StepActivityResult,
+  type StepErrorInfo,
+  type StepFailureDetails,
+  type StepRecord,
+  type WorkflowRunArgs,
+} from '../contract.ts';
+import { cloneJson, mergeConfig, resolveTemplates } from './config.ts';
+import { parseDuration } from './duration.ts';
+import { evaluateTemplate, ExpressionError, type ExpressionContext } from './expressions.ts';
+import { isTruthy, jsonEquals } from './json-values.ts';
+import { forEachWithConcurrency } from './for-each.ts';
+import { StepRecorder } from './recorder.ts';
+
+/** One node of the compiled definition, as emitted into the `NODES` table. */
+export interface NodeSpec {
+  readonly kind: string;
+  readonly label: string;
+  readonly config: { readonly [key: string]: unknown };
+}
+
+/** The `NODES` table of a compiled workflow, keyed by node id. */
+export type NodeTable = { readonly [nodeId: string]: NodeSpec };
+
+/** How a `workflow.child` node starts its child (resolved at compile time). */
+export interface ChildWorkflowSpec {
+  readonly workflowType: string;
+  readonly taskQueue: string;
+  /** Platform workflow id and version of the child, when known (for the child's run record). */
+  readonly workflowId?: string;
+  readonly version?: number;
+  /** Child execution timeout, from the node's `timeoutSeconds`. */
+  readonly executionTimeoutMs?: number;
+}
+
+/** Workflow-level data of a compiled workflow (the `WORKFLOW` constant of the generated code). */
+export interface WorkflowSpec {
+  readonly workflowType: string;
+  /** Platform workflow id (`workflows.id`) and compiled version this code was generated from. */
+  readonly workflowId: string;
+  readonly version: number;
+  /** Expression field patterns per node kind (from the kind descriptors). */
+  readonly expressionFields: { readonly [kind: string]: readonly string[] };
+  /** Activity options per activity node id: timeouts and retry policy. */
+  readonly activities: { readonly [nodeId: string]: ActivityOptions };
+  /** Per `workflow.child` node id. */
+  readonly children: { readonly [nodeId: string]: ChildWorkflowSpec };
+  /** Signal names the workflow accepts (buffered from the start of the run). */
+  readonly signals: readonly string[];
+  /** Declared query names; each answers with the same snapshot as `wbState`. */
+  readonly queries: readonly string[];
+}
+
+/** Outcome of a `signal.wait` node. */
+export type SignalWaitOutcome = 'received' | 'timeout';
+
+/** Thrown (internally) when a step fails; `execute` turns it into the workflow failure. */
+class StepFailure extends Error {
+  constructor(
+    readonly nodeId: string,
+    readonly nodeKind: string,
+    readonly stepNumber: number,
+    readonly original: unknown,
+    readonly info: StepErrorInfo,
+  ) {
+    super(info.message);
+  }
+}
+
+function errorInfo(error: unknown): StepErrorInfo {
+  if (error instanceof ActivityFailure || error instanceof ChildWorkflowFailure) {
+    const cause = error.cause;
+    if (cause instanceof ApplicationFailure) {
+      return { message: cause.message, type: cause.type ?? 'ApplicationFailure', details: cause.details?.[0] ?? null };
+    }
+    if (cause instanceof TemporalFailure) return { message: cause.message, type: cause.name };
+    return { message: error.message, type: error.name };
+  }
+  if (error instanceof ExpressionError) {
+    return { message: error.message, type: 'ExpressionError', details: { code: error.code, field: error.field ?? null, expression: error.expression } };
+  }
+  if (error instanceof ApplicationFailure) return { message: error.message, type: error.type ?? 'ApplicationFailure' };
+  if (error instanceof Error) return { message: error.message, type: error.name };
+  return { message: String(error), type: 'Error' };
+}
+
+function failedAttempt(error: unknown): number | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  const details = error.cause.details?.[0] as Partial<StepFailureDetails> | undefined;
+  return typeof details?.attempt === 'number' ? details.attempt : undefined;
+}
+
+const PARENT_CLOSE: Record<string, ParentClosePolicy> = {
+  terminate: ParentClosePolicy.TERMINATE,
+  abandon: ParentClosePolicy.ABANDON,
+  request_cancel: ParentClosePolicy.REQUEST_CANCEL,
+};
+
+/**
+ * Node primitives for one scope: the run itself, or one `flow.forEach` iteration (which sees
+ * `item`, `index` and its own step outputs on top of the enclosing scope's).
+ */
+export class RunScope {
+  /** Outputs of the steps run in this scope (`steps.<id>.output`). */
+  private readonly outputs: Record<string, { output: unknown }> = {};
+
+  protected readonly root: WorkflowRun;
+
+  constructor(
+    root: WorkflowRun | undefined,
+    private readonly parent: RunScope | undefined,
+    private readonly iteration: { item: unknown; index: number; key: string } | undefined,
+  ) {
+    // The run is its own root scope.
+    this.root = root ?? (this as unknown as WorkflowRun);
+  }
+
+  /** The expression context: `{ input, steps, item?, index?, run }`. */
+  context(): ExpressionContext {
+    const steps: Record<string, { output: unknown }> = {};
+    this.collectSteps(steps);
+    const context: ExpressionContext = { input: this.root.input, steps, run: { id: this.root.run.runId } };
+    const iteration = this.nearestIteration();
+    if (iteration !== undefined) {
+      context.item = iteration.item;
+      context.index = iteration.index;
+    }
+    return context;
+  }
+
+  private collectSteps(into: Record<string, { output: unknown }>): void {
+    this.parent?.collectSteps(into);
+    for (const [id, value] of Object.entries(this.outputs)) {
+      Object.defineProperty(into, id, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+
+  private nearestIteration(): { item: unknown; index: number; key: string } | undefined {
+    return this.iteration ?? this.parent?.nearestIteration();
+  }
+
+  private iterationKey(): string | null {
+    return this.nearestIteration()?.key ?? null;
+  }
+
+  private setOutput(nodeId: string, output: unknown): void {
+    Object.defineProperty(this.outputs, nodeId, { value: { output }, enumerable: true, writable: true, configurable: true });
+  }
+
+  /** Output of a step run in this scope itself (not in an enclosing one). */
+  ownOutput(nodeId: string): unknown {
+    return Object.prototype.hasOwnProperty.call(this.outputs, nodeId) ? this.outputs[nodeId]?.output : undefined;
+  }
+
+  /** Runs `body` as the step of `nodeId`: opens the record, resolves the config, records the outcome. */
+  private async step<T>(
+    nodeId: string,
+    body: (step: StepRecord, config: Record<string, unknown>) => Promise<{ output: T; retryCount?: number; events?: StepRecord['events'] }>,
+  ): Promise<T> {
+    const node = this.root.node(nodeId);
+    const recorder = this.root.recorder;
+    const step = recorder.start(nodeId, node.kind, this.iterationKey());
+    try {
+      const config = await this.root.resolveConfig(nodeId, this.context());
+      step.input = config;
+      recorder.changed(step);
+      const result = await body(step, config);
+      if (result.events !== undefined) step.events.push(...result.events);
+      recorder.finish(step, 'succeeded', { output: result.output, retryCount: result.retryCount ?? 0 });
+      this.setOutput(nodeId, result.output);
+      return result.output;
+    } catch (error) {
+      if (error instanceof StepFailure) {
+        // A step inside this one (forEach body) failed: fail this one too, keep the inner cause.
+        recorder.finish(step, 'failed', { error: { message: `step ${error.stepNumber} (${error.nodeId}) failed`, type: 'WbInnerStepFailed' } });
+        throw error;
+      }
+      const attempt = failedAttempt(error);
+      if (isCancellation(error)) {
+        recorder.finish(step, 'cancelled');
+        throw error;
+      }
+      const info = errorInfo(error);
+      recorder.finish(step, 'failed', { error: info, ...(attempt === undefined ? {} : { retryCount: attempt - 1 }) });
+      throw new StepFailure(nodeId, node.kind, step.stepNumber, error, info);
+    }
+  }
+
+  private meta(step: StepRecord): StepActivityMeta {
+    const run = this.root.run;
+    return {
+      runId: run.runId,
+      stepNumber: step.stepNumber,
+      nodeId: step.nodeId,
+      nodeKind: step.nodeKind,
+      orgId: run.orgId,
+      projectId: run.projectId,
+      recordSteps: run.recordSteps,
+    };
+  }
+
+  private async activity<K extends 'wbHttpRequest' | 'wbAiAgent'>(nodeId: string, name: K): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const options: ActivityOptions = {
+        startToCloseTimeout: 60_000,
+        ...this.root.spec.activities[nodeId],
+        activityId: `${nodeId}#${step.stepNumber}`,
+        summary: nodeId,
+      };
+      const activities = proxyActivities<StepActivities>(options);
+      const call = activities[name] as (meta: StepActivityMeta, input: Record<string, unknown>) => Promise<StepActivityResult>;
+      const result = await call(this.meta(step), config);
+      return { output: result.output, retryCount: Math.max(0, result.attempt - 1), events: result.events };
+    });
+  }
+
+  /** `trigger.*`: the run input becomes the trigger's output. */
+  trigger(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async () => ({ output: this.root.input }));
+  }
+
+  /** `http.request` through the `wbHttpRequest` activity. */
+  httpRequest(nodeId: string): Promise<unknown> {
+    return this.activity(nodeId, ACTIVITY_NAMES.httpRequest);
+  }
+
+  /** `ai.agent` through the `wbAiAgent` activity. */
+  aiAgent(nodeId: string): Promise<unknown> {
+    return this.activity(nodeId, ACTIVITY_NAMES.aiAgent);
+  }
+
+  /** `transform`: the resolved mapping is the output. */
+  transform(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (_step, config) => ({ output: config['mapping'] ?? {} }));
+  }
+
+  /** `branch.if`: the condition cast like JSONata `$boolean()`. */
+  branchIf(nodeId: string): Promise<boolean> {
+    return this.step(nodeId, async (_step, config) => ({ output: isTruthy(config['condition']) }));
+  }
+
+  /** `branch.switch`: the handle id of the first case equal to the value, else `default`. */
+  async branchSwitch(nodeId: string): Promise<string> {
+    const output = await this.step(nodeId, async (_step, config) => {
+      const value = config['value'];
+      const cases = Array.isArray(config['cases']) ? (config['cases'] as Array<{ id: string; equals: unknown }>) : [];
+      const match = cases.find((candidate) => jsonEquals(candidate.equals, value));
+      return { output: { value, case: match?.id ?? 'default' } };
+    });
+    return output.case;
+  }
+
+  /** `flow.parallel`: runs every branch concurrently (`Promise.all`). */
+  async parallel(nodeId: string, branches: ReadonlyArray<() => Promise<void>>): Promise<void> {
+    await this.step(nodeId, async () => ({ output: null }));
+    await Promise.all(branches.map((branch) => branch()));
+  }
+
+  /** `flow.join`: maps each incoming node id to its output. */
+  join(nodeId: string, sources: readonly string[]): Promise<unknown> {
+    return this.step(nodeId, async () => {
+      const steps = this.context().steps;
+      const output: Record<string, unknown> = {};
+      for (const source of sources) {
+        Object.defineProperty(output, source, { value: steps[source]?.output ?? null, enumerable: true, writable: true, configurable: true });
+      }
+      return { output };
+    });
+  }
+
+  /**
+   * `flow.forEach`: runs `body` once per item, at most `concurrency` at a time; the output is the
+   * list of each iteration's `resultNodeId` output (the body's last node), in item order.
+   */
+  forEach(nodeId: string, resultNodeId: string, body: (scope: RunScope) => Promise<void>): Promise<unknown[]> {
+    return this.step(nodeId, async (step, config) => {
+      const items = config['items'];
+      if (!Array.isArray(items)) {
+        throw ApplicationFailure.nonRetryable(`items must be an array, got ${items === null ? 'null' : typeof items}`, 'WbInvalidItems');
+      }
+      const limit = typeof config['concurrency'] === 'number' && config['concurrency'] >= 1 ? Math.floor(config['concurrency']) : 5;
+      this.root.recorder.event(step, 'items', { count: items.length, concurrency: limit });
+      const prefix = this.iterationKey();
+      const output = await forEachWithConcurrency(items, limit, async (item, index) => {
+        const key = `${prefix === null ? '' : `${prefix}/`}${nodeId}:${index}`;
+        const scope = new RunScope(this.root, this, { item, index, key });
+        await body(scope);
+        return scope.ownOutput(resultNodeId) ?? null;
+      });
+      return { output };
+    });
+  }
+
+  /** `flow.delay`: a durable timer. */
+  delay(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (_step, config) => {
+      const duration = config['duration'];
+      const ms = typeof duration === 'string' ? parseDuration(duration) : undefined;
+      if (ms === undefined) throw ApplicationFailure.nonRetryable(`invalid duration ${JSON.stringify(duration)}`, 'WbInvalidDuration');
+      await this.root.recorder.flush();
+      await sleep(ms, { summary: nodeId });
+      return { output: null };
+    });
+  }
+
+  /** `signal.wait`: waits for the next signal of that name, or for the timeout. */
+  async waitForSignal(nodeId: string): Promise<SignalWaitOutcome> {
+    let outcome: SignalWaitOutcome = 'received';
+    await this.step(nodeId, async (step, config) => {
+      const name = String(config['signalName']);
+      const timeoutSeconds = config['timeoutSeconds'];
+      await this.root.recorder.flush();
+      const arrived = () => this.root.hasSignal(name);
+      let received = true;
+      if (typeof timeoutSeconds === 'number') received = await condition(arrived, timeoutSeconds * 1000);
+      else await condition(arrived);
+      if (!received) {
+        outcome = 'timeout';
+        this.root.recorder.event(step, 'timeout', { timeoutSeconds });
+        return { output: null };
+      }
+      const payload = this.root.takeSignal(name);
+      this.root.recorder.event(step, 'signal', { name });
+      return { output: payload };
+    });
+    return outcome;
+  }
+
+  /** `workflow.child`: runs another compiled workflow as a Temporal child workflow. */
+  childWorkflow(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const child = this.root.spec.children[nodeId];
+      if (child === undefined) throw ApplicationFailure.nonRetryable(`no child workflow compiled for node ${nodeId}`, 'WbMissingChild');
+      const parent = this.root.run;
+      const run: RunContextInfo = {
+        ...parent,
+        runId: uuid4(),
+        workflowId: child.workflowId ?? parent.workflowId,
+        version: child.version ?? parent.version,
+        parentRunId: parent.runId,
+        parentStepNumber: step.stepNumber,
+      };
+      const args: WorkflowRunArgs = { input: config['input'] ?? {}, run };
+      const policy = PARENT_CLOSE[String(config['parentClosePolicy'] ?? 'terminate')] ?? ParentClosePolicy.TERMINATE;
+      const options = {
+        workflowId: `${workflowInfo().workflowId}/${nodeId}#${step.stepNumber}`,
+        taskQueue: child.taskQueue,
+        args: [args] as [WorkflowRunArgs],
+        parentClosePolicy: policy,
+        staticSummary: nodeId,
+        ...(child.executionTimeoutMs === undefined ? {} : { workflowExecutionTimeout: child.executionTimeoutMs }),
+      };
+      this.root.recorder.event(step, 'child', { workflowId: options.workflowId, workflowType: child.workflowType, runId: run.runId });
+      await this.root.recorder.flush();
+      if (config['waitForCompletion'] === false) {
+        const handle = await startChild(child.workflowType, options);
+        return { output: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId } };
+      }
+      return { output: await executeChild(child.workflowType, options) };
+    });
+  }
+
+  /** `output.end`: builds the run's result; the generated code returns it. */
+  end(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (_step, config) => ({ output: config['output'] ?? {} }));
+  }
+}
+
+/**
+ * One run of a compiled workflow: the root scope, plus the signal buffers, queries and the
+ * recorder. Generated code creates one per run and wraps its body in {@link WorkflowRun.execute}.
+ *
+ * @example
+ * export async function wf_send_invoice_v3(args: WorkflowRunArgs): Promise<unknown> {
+ *   const run = new WorkflowRun(args, NODES, WORKFLOW);
+ *   return run.execute(async () => {
+ *     await run.trigger("start");
+ *     await run.httpRequest("fetch");
+ *     return run.end("done");
+ *   });
+ * }
+ */
+export class WorkflowRun extends RunScope {
+  readonly input: unknown;
+  readonly run: RunContextInfo;
+  readonly recorder: StepRecorder;
+  private readonly overrides: Record<string, Record<string, unknown>>;
+  private readonly signalQueues = new Map<string, unknown[]>();
+
+  constructor(
+    args: WorkflowRunArgs,
+    private readonly nodes: NodeTable,
+    readonly spec: WorkflowSpec,
+  ) {
+    super(undefined, undefined, undefined);
+    this.input = args.input ?? {};
+    this.run = args.run;
+    this.overrides = args.configOverrides ?? {};
+    this.recorder = new StepRecorder(args.run, args.configOverrides ?? null);
+    for (const name of spec.signals) {
+      const queue: unknown[] = [];
+      this.signalQueues.set(name, queue);
+      setHandler(defineSignal<[unknown?]>(name), (payload?: unknown) => {
+        queue.push(payload === undefined ? null : payload);
+      });
+    }
+    setHandler(defineQuery(STATE_QUERY), () => this.recorder.state());
+    for (const name of spec.queries) {
+      if (name !== STATE_QUERY) setHandler(defineQuery(name), () => this.recorder.state());
+    }
+  }
+
+  node(nodeId: string): NodeSpec {
+    const node = this.nodes[nodeId];
+    if (node === undefined || !Object.prototype.hasOwnProperty.call(this.nodes, nodeId)) {
+      throw ApplicationFailure.nonRetryable(`unknown node ${nodeId}`, 'WbUnknownNode');
+    }
+    return node;
+  }
+
+  /** Node config with the client's overrides merged over it and templates evaluated. */
+  async resolveConfig(nodeId: string, context: ExpressionContext): Promise<Record<string, unknown>> {
+    const node = this.node(nodeId);
+    const override = Object.prototype.hasOwnProperty.call(this.overrides, nodeId) ? this.overrides[nodeId] : undefined;
+    const merged = (override === undefined ? cloneJson(node.config) : mergeConfig(node.config, override)) as Record<string, unknown>;
+    return resolveTemplates(merged, this.spec.expressionFields[node.kind] ?? [], context, nodeId);
+  }
+
+  hasSignal(name: string): boolean {
+    return (this.signalQueues.get(name)?.length ?? 0) > 0;
+  }
+
+  takeSignal(name: string): unknown {
+    return this.signalQueues.get(name)?.shift();
+  }
+
+  /**
+   * Runs the workflow body and records the outcome: the final batch on success, on failure
+   * (then rethrown as an `ApplicationFailure` naming the node) and on cancellation (recorded in a
+   * non-cancellable scope, then rethrown).
+   */
+  async execute(body: () => Promise<unknown>): Promise<unknown> {
+    const recorder = this.recorder;
+    try {
+      const output = await body();
+      recorder.status = 'completed';
+      recorder.output = output === undefined ? null : cloneJson(output);
+      await recorder.flush();
+      return recorder.output;
+    } catch (error) {
+      if (isCancellation(error)) {
+        recorder.status = 'cancelled';
+        recorder.error = { message: 'run cancelled', type: 'CancelledFailure' };
+        recorder.closeOpenSteps('run cancelled');
+        await CancellationScope.nonCancellable(() => recorder.flush());
+        throw error;
+      }
+      const failure = this.toFailure(error);
+      recorder.status = 'failed';
+      recorder.error = { message: failure.message, type: failure.type ?? 'ApplicationFailure', details: failure.details?.[0] ?? null };
+      recorder.closeOpenSteps('run failed');
+      await recorder.flush();
+      throw failure;
+    }
+  }
+
+  private toFailure(error: unknown): ApplicationFailure {
+    if (error instanceof StepFailure) {
+      return ApplicationFailure.create({
+        message: `node "${error.nodeId}" (${error.nodeKind}) failed: ${error.info.message}`,
+        type: 'WbStepFailed',
+        nonRetryable: true,
+        details: [{ nodeId: error.nodeId, nodeKind: error.nodeKind, stepNumber: error.stepNumber, error: error.info }],
+        cause: error.original instanceof Error ? error.original : undefined,
+      });
+    }
+    const info = errorInfo(error);
+    return ApplicationFailure.create({ message: `run failed: ${info.message}`, type: 'WbRunFailed', nonRetryable: true, details: [{ error: info }] });
+  }
+}
+
