@@ -380,6 +380,7 @@ export interface WorkflowChildWorkflows {
 export interface WorkflowCompiledCode {
   activities_code: string | null;
   avg_execution_duration_ms: Generated<number>;
+  child_versions: Generated<Json>;
   compiled_at: Generated<Timestamp>;
   compiled_by: string | null;
   content_hash: string;
@@ -395,6 +396,7 @@ export interface WorkflowCompiledCode {
   worker_code: string | null;
   workflow_code: string;
   workflow_id: string;
+  workflow_type: string | null;
 }
 
 export interface WorkflowEdges {
