@@ -25,7 +25,6 @@ await syncBuiltinComponents(db);
 const { box, isDevelopmentKey } = secretBoxFromEnv(process.env);
 if (isDevelopmentKey) log('WB_SECRET_KEY is not set: using the development key for project secrets');
 
-const connection = await NativeConnection.connect({ address: env.temporalAddress });
 const clientConnection = await Connection.connect({ address: env.temporalAddress });
 const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
 const recorder = new RunRecorder(db);
@@ -33,7 +32,7 @@ const registry = new WorkerRegistry(db, `${os.hostname()}:${process.pid}`);
 const manager = new WorkerManager({
   db,
   listenUrl: env.databaseUrl,
-  connection,
+  connect: () => NativeConnection.connect({ address: env.temporalAddress }),
   namespace: env.temporalNamespace,
   bundler: new WorkflowBundler(env.cacheDir, log),
   recorder,
@@ -53,7 +52,6 @@ async function shutdown(signal: string) {
   await reconciler.stop();
   await manager.stop();
   await recorder.close();
-  await connection.close();
   await clientConnection.close();
   await db.destroy();
   process.exit(0);

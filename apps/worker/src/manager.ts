@@ -32,6 +32,7 @@ interface ProjectWorker {
   generation: number;
   workerId: string;
   worker: Worker;
+  connection: NativeConnection;
   done: Promise<void>;
   versions: ServedVersion[];
 }
@@ -40,7 +41,11 @@ export interface WorkerManagerOptions {
   db: Database;
   /** Connection string for LISTEN (a dedicated client). */
   listenUrl?: string;
-  connection: NativeConnection;
+  /**
+   * Opens a connection for one Worker. Each Worker gets its own: the SDK refuses two Workers on
+   * the same task queue over one connection, and the new Worker starts before the old one drained.
+   */
+  connect: () => Promise<NativeConnection>;
   namespace: string;
   bundler: WorkflowBundler;
   recorder: RunRecorder;
@@ -138,8 +143,9 @@ export class WorkerManager {
         report: { fn: (_info, batch: RunRecordBatch) => recorder.progress(batch), callDuringReplay: false },
       },
     };
+    const connection = await this.opts.connect();
     const worker = await Worker.create({
-      connection: this.opts.connection,
+      connection,
       namespace: this.opts.namespace,
       taskQueue: first.taskQueue,
       identity: workerId,
@@ -158,8 +164,8 @@ export class WorkerManager {
     const done = worker.run().then(
       () => this.opts.registry.set(workerId, project, 'stopped'),
       (e: unknown) => this.opts.registry.set(workerId, project, 'error', e instanceof Error ? e.message : String(e)),
-    );
-    this.projects.set(projectId, { key, generation, workerId, worker, done, versions });
+    ).finally(() => connection.close().catch(() => {}));
+    this.projects.set(projectId, { key, generation, workerId, worker, connection, done, versions });
     await this.opts.registry.set(workerId, project, 'running');
     await markPickedUp(this.opts.db, versions);
     this.log(`project ${projectId}: worker ${workerId} serving ${versions.length} version(s) on ${first.taskQueue}`);

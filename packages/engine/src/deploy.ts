@@ -75,7 +75,7 @@ export async function validateForDeploy(tx: Tx, workflowId: string): Promise<{ w
  */
 export async function compileAndStore(tx: Tx, workflowId: string): Promise<CompiledVersion> {
   const { workflow, definition, problems } = await validateForDeploy(tx, workflowId);
-  if (!definition || problems.length) throw new EngineError('invalid_workflow', 'The workflow has problems; fix them before compiling', problems);
+  if (!definition || problems.length) throw new EngineError('invalid_workflow', `The workflow has problems; fix them before compiling: ${problems.slice(0, 3).map((p) => `${p.nodeId ?? ''} ${p.field} ${p.message}`.trim()).join('; ')}`, problems);
   const children = await childRefs(tx, workflow, definition);
   const latest = await sql<{ version: number; content_hash: string }>`
     select version, content_hash from public.workflow_compiled_code where workflow_id = ${workflowId}
