@@ -105,11 +105,11 @@ export async function compileAndStore(tx: Tx, workflowId: string): Promise<Compi
   await sql`
     insert into public.workflow_compiled_code
       (org_id, workflow_id, version, content_hash, workflow_type, workflow_code, activities_code, worker_code,
-       package_json, tsconfig_json, compiled_by, is_active, child_versions)
+       package_json, tsconfig_json, compiled_by, is_active, child_versions, definition)
     values (${workflow.org_id}, ${workflowId}, ${version}, ${compiled.contentHash}, ${compiled.workflowType},
             ${compiled.files.workflowCode}, ${compiled.files.activitiesCode}, ${compiled.files.workerCode},
             ${compiled.files.packageJson}, ${compiled.files.tsconfigJson}, app.current_user_id(), false,
-            ${JSON.stringify(childVersions)}::jsonb)`.execute(tx);
+            ${JSON.stringify(childVersions)}::jsonb, ${JSON.stringify(definition)}::jsonb)`.execute(tx);
   return { version, contentHash: compiled.contentHash, workflowType: compiled.workflowType, reused: false, compiled };
 }
 

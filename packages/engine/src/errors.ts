@@ -7,7 +7,9 @@ export type EngineErrorCode =
   | 'workflow_paused'
   | 'not_deployed'
   | 'invalid_input'
-  | 'temporal_unavailable';
+  | 'temporal_unavailable'
+  | 'forbidden'
+  | 'not_running';
 
 /** One offending field: a definition problem (with node/edge) or a run-input problem. */
 export interface EngineProblem {
