@@ -384,6 +384,7 @@ export interface WorkflowCompiledCode {
   compiled_at: Generated<Timestamp>;
   compiled_by: string | null;
   content_hash: string;
+  definition: Json | null;
   execution_count: Generated<Int8>;
   id: Generated<string>;
   is_active: Generated<boolean>;
@@ -611,6 +612,17 @@ export interface WorkflowTrace {
   workstream_slug: string | null;
 }
 
+export interface WorkflowWebhooks {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  id: Generated<string>;
+  org_id: string;
+  revoked_at: Timestamp | null;
+  token_hash: string;
+  updated_at: Generated<Timestamp>;
+  workflow_id: string;
+}
+
 export interface WorkflowWorkers {
   created_at: Generated<Timestamp>;
   error_message: string | null;
@@ -682,6 +694,7 @@ export interface DB {
   workflow_steps: WorkflowSteps;
   workflow_templates: WorkflowTemplates;
   workflow_trace: WorkflowTrace;
+  workflow_webhooks: WorkflowWebhooks;
   workflow_work_queues: WorkflowWorkQueues;
   workflow_workers: WorkflowWorkers;
   workflows: Workflows;
