@@ -1,3 +1,11 @@
+import { secretBoxFromEnv, type SecretBox } from '@workflow-builder/db';
+
+/** Request budgets of one client key (an IP, or an email for sign-in) per time window. */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
 /** The API's configuration, read from the environment in this one place. */
 export interface ApiEnv {
   port: number;
@@ -9,6 +17,38 @@ export interface ApiEnv {
   /** Base URL of the Temporal Web UI, for links to runs. */
   temporalUiUrl: string | null;
   logLevel: string;
+  /** `production` refuses to start without WB_SECRET_KEY. */
+  nodeEnv: string;
+  /** Encrypts project secrets (AES-256-GCM, WB_SECRET_KEY); the worker opens them with the same key. */
+  secretBox: SecretBox;
+  /** `env`: from WB_SECRET_KEY; `dev`: the fixed development key (a warning is logged). */
+  secretKeySource: 'env' | 'dev';
+  /** Fastify `trustProxy`: honour X-Forwarded-* (client IP for rate limits, https for Secure cookies). */
+  trustProxy: boolean | string;
+  /** Session lifetime. */
+  sessionTtlMs: number;
+  rateLimits: {
+    /** Every request, per client IP. */
+    global: RateLimit;
+    /** Sign-in and sign-up attempts per client IP. */
+    authPerIp: RateLimit;
+    /** Sign-in attempts per email address. */
+    signInPerEmail: RateLimit;
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw; // an address list / CIDR, as Fastify accepts
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
@@ -17,6 +57,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     if (!v) throw new Error(`Missing environment variable ${name}`);
     return v;
   };
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  // WB_SECRET_KEY: 64 hex characters; required in production, a fixed development key otherwise.
+  const { box, isDevelopmentKey } = secretBoxFromEnv(env);
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '127.0.0.1',
@@ -25,5 +68,15 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'workflow-builder',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
+    nodeEnv,
+    secretBox: box,
+    secretKeySource: isDevelopmentKey ? 'dev' : 'env',
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    sessionTtlMs: positiveInt(env, 'WB_SESSION_TTL_HOURS', 24 * 30) * 3_600_000,
+    rateLimits: {
+      global: { max: positiveInt(env, 'WB_RATE_LIMIT_MAX', 600), windowMs: 60_000 },
+      authPerIp: { max: positiveInt(env, 'WB_AUTH_RATE_LIMIT_PER_IP', 30), windowMs: 15 * 60_000 },
+      signInPerEmail: { max: positiveInt(env, 'WB_SIGN_IN_RATE_LIMIT_PER_EMAIL', 10), windowMs: 15 * 60_000 },
+    },
   };
 }

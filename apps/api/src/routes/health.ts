@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problemResponses } from '../schemas/common.ts';
 
 const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
 const HealthResponse = Type.Object({
@@ -12,7 +13,7 @@ const HealthResponse = Type.Object({
 /** Liveness of the API and the two services it stands on. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    schema: { tags: ['system'], summary: 'Health of the API, Postgres and Temporal', response: { 200: HealthResponse, 503: HealthResponse } },
+    schema: { tags: ['system'], summary: 'Health of the API, Postgres and Temporal', response: { 200: HealthResponse, 503: HealthResponse, '4xx': problemResponses['4xx'] } },
   }, async (_req, reply) => {
     const postgres = await sql`select 1`.execute(app.db).then(
       () => ({ ok: true }),

@@ -1,0 +1,242 @@
+/**
+ * Authorisation of every route, table-driven: each route is tried as
+ *   anonymous  no credentials
+ *   viewer     a viewer of the owner's organisation
+ *   outsider   a developer of ANOTHER organisation (who must not even learn the resource exists)
+ *   owner      the admin of the organisation
+ * and must answer the status listed for each. Every `/v1` route registered by the app must have
+ * a row (a test fails otherwise): add new routes (e.g. the engine's deploy and run routes) to
+ * ROUTES below.
+ *
+ * URL templates use `:name` placeholders filled from the fixture (orgId, projectId, workflowId,
+ * componentId, promptId, secretName, ...) and from what `setup` returns. `setup` runs before EACH
+ * actor's request, so destructive routes always act on a fresh resource. Actors authenticate
+ * with personal API tokens (so sign-out routes do not end the sessions the table relies on).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HTTPMethods } from 'fastify';
+import { linearDefinition } from '@workflow-builder/definition';
+import {
+  addMember, createProject, createTestApp, createWorkflow, signUp, uniq, withAdmin, type TestApp, type TestUser,
+} from '../test/helpers.ts';
+
+type Actor = 'anonymous' | 'viewer' | 'outsider' | 'owner';
+const ACTORS: readonly Actor[] = ['anonymous', 'viewer', 'outsider', 'owner'];
+
+interface Fixture {
+  t: TestApp;
+  owner: TestUser;
+  viewer: TestUser;
+  outsider: TestUser;
+  /** Bearer headers per actor. */
+  headers: Record<Actor, Record<string, string>>;
+  params: Record<string, string>;
+}
+
+export interface RouteCase {
+  method: HTTPMethods;
+  /** The route's URL as registered (`/v1/orgs/:orgId/...`); placeholders are filled in. */
+  url: string;
+  body?: (f: Fixture, params: Record<string, string>) => unknown;
+  /** Creates what this request needs (fresh for each actor); returns extra URL params. */
+  setup?: (f: Fixture) => Promise<Record<string, string>>;
+  expect: Record<Actor, number>;
+}
+
+/** Org-scoped read: members read, others see nothing. */
+const READ = { anonymous: 401, viewer: 200, outsider: 404, owner: 200 };
+/** Org-scoped write. */
+const WRITE = (ok: number) => ({ anonymous: 401, viewer: 403, outsider: 404, owner: ok });
+/** Signed-in, not organisation-scoped. */
+const SIGNED_IN = (ok: number) => ({ anonymous: 401, viewer: ok, outsider: ok, owner: ok });
+const PUBLIC = (ok: number) => ({ anonymous: ok, viewer: ok, outsider: ok, owner: ok });
+
+async function api<T = Record<string, string>>(f: Fixture, method: HTTPMethods, url: string, payload?: unknown): Promise<T> {
+  const res = await f.t.app.inject({ method, url, headers: f.headers.owner, ...(payload === undefined ? {} : { payload: payload as object }) });
+  if (res.statusCode >= 300) throw new Error(`setup ${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json() as T;
+}
+
+const newComponent = async (f: Fixture) => ({
+  componentId: (await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/components`, { name: `c-${uniq()}`, type: 'activity' })).id!,
+});
+const newPrompt = async (f: Fixture) => ({
+  promptId: (await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/agent-prompts`, { name: `p-${uniq()}`, content: 'Hi {{name}}' })).id!,
+});
+const newWorkflow = async (f: Fixture) => ({
+  workflowId: (await createWorkflow(f.t.app, f.owner, f.owner.orgId, f.params['projectId']!)).id,
+});
+const newMember = async (f: Fixture) => {
+  const u = await signUp(f.t.app, 'member');
+  await addMember(f.t.app, f.owner, f.owner.orgId, u, 'viewer');
+  return { userId: u.userId };
+};
+
+const ROUTES: RouteCase[] = [
+  // Identity (not organisation-scoped).
+  { method: 'POST', url: '/v1/auth/sign-up', expect: PUBLIC(201), body: () => ({ email: `su-${uniq()}@example.test`, password: 'long enough pw', displayName: 'S', organisationName: 'S org' }) },
+  { method: 'POST', url: '/v1/auth/sign-in', expect: PUBLIC(200), body: (f) => ({ email: f.owner.email, password: f.owner.password }) },
+  { method: 'POST', url: '/v1/auth/sign-out', expect: PUBLIC(204) },
+  { method: 'DELETE', url: '/v1/auth/sessions', expect: SIGNED_IN(200) },
+  { method: 'GET', url: '/v1/auth/me', expect: SIGNED_IN(200) },
+  { method: 'GET', url: '/v1/auth/tokens', expect: SIGNED_IN(200) },
+  { method: 'POST', url: '/v1/auth/tokens', expect: SIGNED_IN(201), body: () => ({ name: 'table' }) },
+  {
+    method: 'DELETE', url: '/v1/auth/tokens/:tokenId', expect: { anonymous: 401, viewer: 404, outsider: 404, owner: 204 },
+    setup: async (f) => ({ tokenId: (await api(f, 'POST', '/v1/auth/tokens', { name: 'doomed' })).id! }),
+  },
+  { method: 'GET', url: '/v1/roles', expect: SIGNED_IN(200) },
+
+  // Organisations and members.
+  { method: 'GET', url: '/v1/orgs', expect: SIGNED_IN(200) },
+  { method: 'POST', url: '/v1/orgs', expect: SIGNED_IN(201), body: () => ({ name: `Org ${uniq()}` }) },
+  { method: 'GET', url: '/v1/orgs/:orgId', expect: READ },
+  { method: 'PATCH', url: '/v1/orgs/:orgId', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 200 }, body: () => ({ name: `Renamed ${uniq()}` }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/members', expect: READ },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/members', expect: WRITE(201),
+    setup: async (f) => ({ email: (await signUp(f.t.app, 'invitee')).email }),
+    body: (_f, p) => ({ email: p['email'], role: 'viewer' }),
+  },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/members/:userId', expect: WRITE(200), setup: newMember, body: () => ({ role: 'developer' }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/members/:userId', expect: WRITE(204), setup: newMember },
+
+  // Projects, secrets, workers.
+  { method: 'GET', url: '/v1/orgs/:orgId/projects', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/projects', expect: WRITE(201), body: () => ({ name: `P ${uniq()}` }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/projects/:projectId', expect: READ },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/projects/:projectId', expect: WRITE(200), body: () => ({ description: `d ${uniq()}` }) },
+  {
+    method: 'DELETE', url: '/v1/orgs/:orgId/projects/:projectId', expect: WRITE(204),
+    setup: async (f) => ({ projectId: (await createProject(f.t.app, f.owner)).id }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/projects/:projectId/secrets', expect: WRITE(200) },
+  {
+    method: 'PUT', url: '/v1/orgs/:orgId/projects/:projectId/secrets/:name', expect: WRITE(201),
+    setup: async () => ({ name: `S_${uniq()}` }), body: () => ({ value: 'secret' }),
+  },
+  {
+    method: 'DELETE', url: '/v1/orgs/:orgId/projects/:projectId/secrets/:name', expect: WRITE(204),
+    setup: async (f) => {
+      const name = `S_${uniq()}`;
+      await api(f, 'PUT', `/v1/orgs/${f.owner.orgId}/projects/${f.params['projectId']}/secrets/${name}`, { value: 'x' });
+      return { name };
+    },
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/projects/:projectId/workers', expect: READ },
+
+  // Components.
+  { method: 'GET', url: '/v1/orgs/:orgId/components', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/components', expect: WRITE(201), body: () => ({ name: `c-${uniq()}`, type: 'activity' }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/components/:componentId', expect: READ },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/components/:componentId', expect: WRITE(200), body: () => ({ description: uniq() }) },
+  { method: 'POST', url: '/v1/orgs/:orgId/components/:componentId/versions', expect: WRITE(201), setup: newComponent, body: () => ({ version: '2.0.0' }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/components/:componentId', expect: WRITE(204), setup: newComponent },
+
+  // Agent prompts.
+  { method: 'GET', url: '/v1/orgs/:orgId/agent-prompts', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/agent-prompts', expect: WRITE(201), body: () => ({ name: `p-${uniq()}`, content: 'Hello' }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/agent-prompts/:promptId', expect: READ },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/agent-prompts/:promptId', expect: WRITE(200), body: () => ({ description: uniq() }) },
+  { method: 'POST', url: '/v1/orgs/:orgId/agent-prompts/:promptId/versions', expect: WRITE(201), setup: newPrompt, body: () => ({ version: '2.0.0' }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/agent-prompts/:promptId', expect: WRITE(204), setup: newPrompt },
+
+  // Workflows.
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows', expect: READ },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/workflows', expect: WRITE(201),
+    body: (f) => ({ projectId: f.params['projectId'], name: `W ${uniq()}`, definition: linearDefinition }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId', expect: READ },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/workflows/:workflowId', expect: WRITE(200), setup: newWorkflow, body: () => ({ definitionVersion: 1, description: 'saved' }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId', expect: WRITE(204), setup: newWorkflow },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/status', expect: WRITE(200), setup: newWorkflow, body: () => ({ status: 'archived' }) },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/duplicate', expect: WRITE(201), body: () => ({}) },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/versions', expect: READ },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/versions/:version', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/validate', expect: READ, body: () => ({}) },
+
+  // Statistics.
+  { method: 'GET', url: '/v1/orgs/:orgId/statistics/activities', expect: READ },
+];
+
+describe('authorisation of every route', () => {
+  const f = {} as Fixture;
+
+  beforeAll(async () => {
+    f.t = await createTestApp('authz');
+    f.owner = await signUp(f.t.app, 'owner');
+    f.viewer = await signUp(f.t.app, 'viewer');
+    await addMember(f.t.app, f.owner, f.owner.orgId, f.viewer, 'viewer');
+    // A developer of another organisation.
+    const otherAdmin = await signUp(f.t.app, 'other-admin');
+    f.outsider = await signUp(f.t.app, 'outsider');
+    await addMember(f.t.app, otherAdmin, otherAdmin.orgId, f.outsider, 'developer');
+
+    const token = async (u: TestUser) => {
+      const res = await f.t.app.inject({ method: 'POST', url: '/v1/auth/tokens', headers: u.headers, payload: { name: 'authz' } });
+      return { authorization: `Bearer ${res.json().token as string}` };
+    };
+    f.headers = { anonymous: {}, viewer: await token(f.viewer), outsider: await token(f.outsider), owner: await token(f.owner) };
+    // From here on the fixture users act with their tokens too (the sign-out rows end sessions).
+    f.owner.headers = f.headers.owner;
+    f.viewer.headers = f.headers.viewer;
+    f.outsider.headers = f.headers.outsider;
+
+    const project = await createProject(f.t.app, f.owner);
+    const workflow = await createWorkflow(f.t.app, f.owner, f.owner.orgId, project.id);
+    f.params = {
+      orgId: f.owner.orgId,
+      projectId: project.id,
+      workflowId: workflow.id,
+      version: '1',
+      ...(await newComponent(f)),
+      ...(await newPrompt(f)),
+      name: 'EXISTING',
+    };
+  });
+  afterAll(() => f.t.close());
+
+  it('has a row for every registered /v1 route', () => {
+    const registered = f.t.app.registeredRoutes
+      .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => `${m} ${r.url}`))
+      .filter((r) => r.includes(' /v1/') && !r.startsWith('HEAD '));
+    const covered = ROUTES.map((r) => `${r.method} ${r.url}`);
+    expect([...new Set(registered)].sort()).toEqual([...new Set(covered)].sort());
+  });
+
+  it.each(ROUTES.map((r) => [`${r.method} ${r.url}`, r] as const))('%s', async (_name, route) => {
+    const got: Record<string, number> = {};
+    for (const actor of ACTORS) {
+      const params = { ...f.params, ...(route.setup ? await route.setup(f) : {}) };
+      const url = route.url.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
+        const value = params[key];
+        if (value === undefined) throw new Error(`no fixture value for :${key} in ${route.url}`);
+        return encodeURIComponent(value);
+      });
+      const body = route.body?.(f, params);
+      const res = await f.t.app.inject({
+        method: route.method, url, headers: f.headers[actor], ...(body === undefined ? {} : { payload: body as object }),
+      });
+      got[actor] = res.statusCode;
+      if (res.statusCode >= 400) {
+        // Every refusal is a problem document naming a field, never a leak of the resource.
+        expect(res.headers['content-type'], `${actor}: ${res.body}`).toMatch(/^application\/problem\+json/);
+        expect(res.json().errors?.length ?? 0, `${actor}: ${res.body}`).toBeGreaterThan(0);
+      }
+    }
+    expect(got).toEqual(route.expect);
+  });
+
+  it('leaves no trace of refused writes', async () => {
+    // The viewer's and the outsider's attempts above created nothing in the owner's organisation.
+    await withAdmin(f.t.tdb, async (c) => {
+      const byOthers = await c.query(
+        `select (select count(*) from public.projects where org_id = $1 and created_by = any($2)) as projects,
+                (select count(*) from public.workflows where org_id = $1 and created_by = any($2)) as workflows,
+                (select count(*) from public.components where org_id = $1 and created_by = any($2)) as components`,
+        [f.owner.orgId, [f.viewer.userId, f.outsider.userId]]);
+      expect(Object.values(byOthers.rows[0]).map(Number)).toEqual([0, 0, 0]);
+    });
+  });
+});

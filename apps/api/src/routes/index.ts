@@ -1,0 +1,32 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth/index.ts';
+import { tokenRoutes } from './tokens/index.ts';
+import { roleRoutes } from './roles/index.ts';
+import { orgRoutes } from './orgs/index.ts';
+import { memberRoutes } from './members/index.ts';
+import { projectRoutes } from './projects/index.ts';
+import { secretRoutes } from './secrets/index.ts';
+import { workerRoutes } from './workers/index.ts';
+import { componentRoutes } from './components/index.ts';
+import { agentPromptRoutes } from './agent-prompts/index.ts';
+import { workflowRoutes } from './workflows/index.ts';
+import { statisticsRoutes } from './statistics/index.ts';
+
+/**
+ * Every `/v1` resource, one folder each (folder = URL). Organisation-scoped resources live
+ * under `/orgs/:orgId`: the handler passes orgId into the caller's claims and RLS isolates it.
+ */
+export const v1Routes: FastifyPluginAsync = async (app) => {
+  await app.register(authRoutes, { prefix: '/auth' });
+  await app.register(tokenRoutes, { prefix: '/auth/tokens' });
+  await app.register(roleRoutes, { prefix: '/roles' });
+  await app.register(orgRoutes, { prefix: '/orgs' });
+  await app.register(memberRoutes, { prefix: '/orgs/:orgId/members' });
+  await app.register(projectRoutes, { prefix: '/orgs/:orgId/projects' });
+  await app.register(secretRoutes, { prefix: '/orgs/:orgId/projects/:projectId/secrets' });
+  await app.register(workerRoutes, { prefix: '/orgs/:orgId/projects/:projectId/workers' });
+  await app.register(componentRoutes, { prefix: '/orgs/:orgId/components' });
+  await app.register(agentPromptRoutes, { prefix: '/orgs/:orgId/agent-prompts' });
+  await app.register(workflowRoutes, { prefix: '/orgs/:orgId/workflows' });
+  await app.register(statisticsRoutes, { prefix: '/orgs/:orgId/statistics' });
+};
