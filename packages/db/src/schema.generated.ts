@@ -612,6 +612,19 @@ export interface WorkflowTrace {
   workstream_slug: string | null;
 }
 
+export interface WorkflowVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: Json;
+  definition_version: number;
+  description: string | null;
+  display_name: string | null;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  workflow_id: string;
+}
+
 export interface WorkflowWebhooks {
   created_at: Generated<Timestamp>;
   created_by: string;
@@ -694,6 +707,7 @@ export interface DB {
   workflow_steps: WorkflowSteps;
   workflow_templates: WorkflowTemplates;
   workflow_trace: WorkflowTrace;
+  workflow_versions: WorkflowVersions;
   workflow_webhooks: WorkflowWebhooks;
   workflow_work_queues: WorkflowWorkQueues;
   workflow_workers: WorkflowWorkers;
