@@ -22,7 +22,7 @@ export async function migrateAndPrepare(adminUrl: string): Promise<string[]> {
   await ensureAppRoles(adminUrl);
   const db = createDb(adminUrl, { max: 1 });
   try { await syncBuiltinComponents(db); } finally { await db.destroy(); }
-  return results.map((r) => r.migrationName);
+  return (results ?? []).map((r) => r.migrationName);
 }
 
 export async function runMigrate(): Promise<void> {

@@ -19,7 +19,7 @@ const bin = (name: string) => path.join(repoRoot, 'node_modules', '.bin', name);
 
 /** Type-checks every workspace package: one result per package. */
 async function typecheckSuite(env: NodeJS.ProcessEnv, totals: Totals): Promise<void> {
-  const dirs: string[] = [];
+  const dirs: string[] = [path.join(repoRoot, 'scripts')];
   for (const group of ['packages', 'apps']) {
     for (const name of (await fs.readdir(path.join(repoRoot, group)).catch(() => [])).sort()) {
       const dir = path.join(repoRoot, group, name);

@@ -5,7 +5,7 @@ import {
 } from '@workflow-builder/devstack';
 import { migrateAndPrepare, productDatabase } from './db-commands.ts';
 import { ProcessGroup } from './processes.ts';
-import { seedDemo, DEMO_CREDENTIALS } from './seed-demo.ts';
+import { seedDemo, DEMO_CREDENTIALS, DEMO_VIEWER } from './seed-demo.ts';
 
 const API_PORT = Number(process.env.PORT ?? 3000);
 const WEB_PORT = Number(process.env.WEB_PORT ?? 5173);
@@ -40,7 +40,6 @@ export async function runUp(): Promise<void> {
     const applied = await migrateAndPrepare(db.adminUrl);
     log(applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
     const urls = databaseUrls(withDatabase(db.adminUrl, 'postgres'), new URL(db.adminUrl).pathname.slice(1));
-    await seedDemo(urls.admin);
 
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     let temporalNamespace = process.env.TEMPORAL_NAMESPACE ?? devServerSettings.namespace;
@@ -79,6 +78,7 @@ export async function runUp(): Promise<void> {
     }
 
     await waitFor('the API to report healthy', () => httpOk(`http://127.0.0.1:${API_PORT}/health`), 90_000, 500);
+    await seedDemo(`http://127.0.0.1:${API_PORT}`, log);
     if (hasWeb) await waitFor('the web app', () => httpOk(`http://127.0.0.1:${WEB_PORT}/`), 90_000, 500);
 
     console.log(`
@@ -87,7 +87,7 @@ export async function runUp(): Promise<void> {
   API            http://127.0.0.1:${API_PORT}   (health: /health)
   Temporal       ${temporalAddress} namespace ${temporalNamespace}${temporalUi ? `\n  Temporal UI    ${temporalUi}` : ''}
   Postgres       ${redact(urls.admin)}
-  Demo sign-in   ${DEMO_CREDENTIALS.email} / ${DEMO_CREDENTIALS.password}
+  Demo sign-in   ${DEMO_CREDENTIALS.email} / ${DEMO_CREDENTIALS.password}  (viewer: ${DEMO_VIEWER.email} / ${DEMO_VIEWER.password})
 Press Ctrl-C to stop everything.
 `);
   } catch (e) {
