@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createDb, withCaller, type Caller, type Database } from '@workflow-builder/db';
+import { createDb, secretBoxFromEnv, withCaller, type Caller, type Database } from '@workflow-builder/db';
 import { addMember, createOrg, createProject, createUser, withPg, type TestProject, type TestUser } from '@workflow-builder/db/test-helpers';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
 import { deployWorkflow, startRun, type StartRunRequest } from '@workflow-builder/engine';
@@ -16,6 +16,7 @@ import { RunReconciler } from '../reconciler.ts';
 import { RunRecorder } from '../recorder.ts';
 import { WorkerRegistry } from '../registry.ts';
 import { servedVersionsFrom } from '../versions.ts';
+import { platformSecrets } from '../secrets.ts';
 
 let runtimeInstalled = false;
 
@@ -78,7 +79,7 @@ export async function startHarness(label: string): Promise<Harness> {
   const newManager = () => new WorkerManager({
     db, listenUrl: tdb.worker, connect: () => NativeConnection.connect({ address }), namespace, bundler, recorder,
     registry: new WorkerRegistry(db, `test-${label}-${Date.now()}`),
-    activities: createStepActivities({ secrets: { aiEndpoint: () => undefined }, recordRun: (b) => recorder.recordRun(b) }),
+    activities: createStepActivities({ secrets: platformSecrets(db, secretBoxFromEnv({}).box), recordRun: (b) => recorder.recordRun(b) }),
     versions: servedVersionsFrom(db),
     pollMs: 500,
     maxCachedWorkflows: 50,
