@@ -1,31 +1,56 @@
-import { useEffect, useState } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router'
+import { RouterProvider } from 'react-router/dom'
+import { RequireSession } from './auth/RequireSession.tsx'
+import { SessionProvider } from './auth/session.tsx'
+import { OrgLayout } from './layout/OrgLayout.tsx'
+import { HomeRedirect } from './pages/HomeRedirect.tsx'
+import { NotFoundPage } from './pages/NotFoundPage.tsx'
+import { OrgPickerPage } from './pages/OrgPickerPage.tsx'
+import { RunsPage } from './pages/RunsPage.tsx'
+import { SignInPage } from './pages/SignInPage.tsx'
+import { WorkflowsPage } from './pages/WorkflowsPage.tsx'
 
-interface Health {
-  status: string;
-  postgres: { ok: boolean };
-  temporal: { ok: boolean; address: string; namespace: string };
-}
+/**
+ * Routes:
+ *   /sign-in
+ *   /                                   → last or only organisation, else /orgs
+ *   /orgs                               organisation picker
+ *   /orgs/:orgId/workflows              workflows list (?project=&q=&status=)
+ *   /orgs/:orgId/workflows/:workflowId  editor (?tab=code)
+ *   /orgs/:orgId/runs                   runs list (?status=&workflowId=&projectId=&from=&to=&clientId=)
+ *   /orgs/:orgId/runs/:runId            run detail
+ */
+export const routes = [
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    path: '/',
+    element: <RequireSession />,
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      { path: 'orgs', element: <OrgPickerPage /> },
+      {
+        path: 'orgs/:orgId',
+        element: <OrgLayout />,
+        children: [
+          { index: true, element: <Navigate to="workflows" replace /> },
+          { path: 'workflows', element: <WorkflowsPage /> },
+          // The canvas pages carry React Flow, the forms and the definition package: loaded on demand.
+          { path: 'workflows/:workflowId', lazy: async () => ({ Component: (await import('./pages/EditorPage.tsx')).EditorPage }) },
+          { path: 'runs', element: <RunsPage /> },
+          { path: 'runs/:runId', lazy: async () => ({ Component: (await import('./pages/RunDetailPage.tsx')).RunDetailPage }) },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]
 
-/** Until the editor lands: the product's status, straight from the API. */
+const router = createBrowserRouter(routes)
+
 export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    fetch('/api/health')
-      .then(async (r) => setHealth((await r.json()) as Health))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Workflow Builder</h1>
-      {error && <p role="alert">Cannot reach the API: {error}</p>}
-      {!health && !error && <p>Checking services…</p>}
-      {health && (
-        <ul aria-label="services">
-          <li>Postgres: {health.postgres.ok ? 'up' : 'down'}</li>
-          <li>Temporal ({health.temporal.namespace}): {health.temporal.ok ? 'up' : 'down'}</li>
-        </ul>
-      )}
-    </main>
-  );
+    <SessionProvider>
+      <RouterProvider router={router} />
+    </SessionProvider>
+  )
 }
