@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ApiEnv } from './env.ts';
 import { buildValidatorFactory } from './lib/validator.ts';
 import { ApiError } from './lib/problem.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { errorsPlugin, frameworkErrors } from './plugins/errors.ts';
 import { inputGuardsPlugin } from './plugins/input-guards.ts';
 import { servicesPlugin } from './plugins/services.ts';
 import { authPlugin, type IdentityResolver } from './plugins/auth.ts';
@@ -54,6 +54,7 @@ export async function buildApp(env: ApiEnv, opts: BuildOptions = {}): Promise<Fa
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: env.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: buildValidatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -27,6 +27,10 @@ export interface ApiEnv {
   trustProxy: boolean | string;
   /** Session lifetime. */
   sessionTtlMs: number;
+  /** How long `POST .../deploy` waits for a worker to pick the version up, unless `?wait=` says otherwise (WB_DEPLOY_WAIT_SECONDS, default 15; 0 = do not wait). */
+  deployWaitMs: number;
+  /** Deadline of `GET .../runs/:runId/query` (WB_RUN_QUERY_TIMEOUT_SECONDS, default 10): a query waits for a worker. */
+  queryTimeoutMs: number;
   rateLimits: {
     /** Every request, per client IP. */
     global: RateLimit;
@@ -34,6 +38,10 @@ export interface ApiEnv {
     authPerIp: RateLimit;
     /** Sign-in attempts per email address. */
     signInPerEmail: RateLimit;
+    /** Webhook calls per client IP (`/v1/hooks`), counted before the token is looked up. */
+    webhookPerIp: RateLimit;
+    /** Webhook calls per token (known or not). */
+    webhookPerToken: RateLimit;
   };
 }
 
@@ -42,6 +50,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
 }
 
@@ -73,10 +89,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     secretKeySource: isDevelopmentKey ? 'dev' : 'env',
     trustProxy: trustProxy(env.TRUST_PROXY),
     sessionTtlMs: positiveInt(env, 'WB_SESSION_TTL_HOURS', 24 * 30) * 3_600_000,
+    deployWaitMs: Math.min(nonNegativeInt(env, 'WB_DEPLOY_WAIT_SECONDS', 15), 60) * 1000,
+    queryTimeoutMs: Math.min(positiveInt(env, 'WB_RUN_QUERY_TIMEOUT_SECONDS', 10), 60) * 1000,
     rateLimits: {
       global: { max: positiveInt(env, 'WB_RATE_LIMIT_MAX', 600), windowMs: 60_000 },
       authPerIp: { max: positiveInt(env, 'WB_AUTH_RATE_LIMIT_PER_IP', 30), windowMs: 15 * 60_000 },
       signInPerEmail: { max: positiveInt(env, 'WB_SIGN_IN_RATE_LIMIT_PER_EMAIL', 10), windowMs: 15 * 60_000 },
+      webhookPerIp: { max: positiveInt(env, 'WB_WEBHOOK_RATE_LIMIT_PER_IP', 300), windowMs: 60_000 },
+      webhookPerToken: { max: positiveInt(env, 'WB_WEBHOOK_RATE_LIMIT_PER_TOKEN', 60), windowMs: 60_000 },
     },
   };
 }

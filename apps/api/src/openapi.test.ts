@@ -54,7 +54,8 @@ describe('OpenAPI document', () => {
       const success = Object.entries(responses).filter(([code]) => /^2/.test(code));
       expect(success.length, `${where} success response`).toBeGreaterThan(0);
       for (const [code, response] of success) {
-        if (code !== '204') expect(response.content?.['application/json']?.schema, `${where} ${code} schema`).toBeDefined();
+        // JSON, or another media type with its schema (the project export is application/zip).
+        if (code !== '204') expect(Object.values(response.content ?? {}).find((c) => c.schema)?.schema, `${where} ${code} schema`).toBeDefined();
       }
       expect(responses['4XX']?.content?.['application/problem+json']?.schema, `${where} 4XX problem`).toBeDefined();
     }
@@ -71,6 +72,15 @@ describe('OpenAPI document', () => {
     const get = (doc.paths?.['/v1/orgs/{orgId}/workflows/{workflowId}'] as Record<string, Operation>)['get']!;
     const ok = (get.responses!['200'] as OpenAPIV3_1.ResponseObject).content!['application/json']!.schema as { properties: Record<string, { $ref?: string }> };
     expect(ok.properties['definition']?.$ref).toBe('#/components/schemas/WorkflowDefinition');
+  });
+
+  it('documents the project export as a zip download and the webhook trigger as public', () => {
+    const exportOp = (doc.paths?.['/v1/orgs/{orgId}/workflows/{workflowId}/export'] as Record<string, Operation>)['get']!;
+    expect((exportOp.responses!['200'] as OpenAPIV3_1.ResponseObject).content?.['application/zip']?.schema).toMatchObject({ type: 'string', format: 'binary' });
+    const hook = (doc.paths?.['/v1/hooks/{token}'] as Record<string, Operation>)['post']!;
+    expect(hook.security).toEqual([]);
+    const problem = (doc.components?.schemas?.['Problem'] as { properties: { errors: { items: { properties: Record<string, unknown> } } } });
+    expect(Object.keys(problem.properties.errors.items.properties)).toEqual(expect.arrayContaining(['field', 'code', 'message', 'nodeId']));
   });
 
   it('serves the interactive docs at /docs', async () => {

@@ -61,10 +61,11 @@ export class RunRecorder {
       const updated = await sql<{ duration_ms: number | null }>`
         update public.user_workflow_run r set
           status = case when r.status in ${TERMINAL} and ${batch.status} not in ${TERMINAL} then r.status else ${batch.status} end,
-          started_at = coalesce(r.started_at, ${batch.startedAt ?? null}::timestamptz),
+          -- The workflow's own start time wins: the API stamps started_at only after Temporal accepted the run.
+          started_at = coalesce(${batch.startedAt ?? null}::timestamptz, r.started_at),
           ended_at = coalesce(${batch.endedAt ?? null}::timestamptz, r.ended_at),
           duration_ms = case when ${batch.endedAt ?? null}::timestamptz is not null
-            then (extract(epoch from (${batch.endedAt ?? null}::timestamptz - coalesce(r.started_at, ${batch.startedAt ?? null}::timestamptz))) * 1000)::int
+            then greatest(0, (extract(epoch from (${batch.endedAt ?? null}::timestamptz - coalesce(${batch.startedAt ?? null}::timestamptz, r.started_at))) * 1000)::int)
             else r.duration_ms end,
           output = coalesce(${batch.output === undefined ? null : JSON.stringify(batch.output)}::jsonb, r.output),
           error_message = coalesce(${batch.error?.message ?? null}, r.error_message),

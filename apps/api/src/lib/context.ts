@@ -64,6 +64,11 @@ export async function asUser<T>(app: FastifyInstance, request: FastifyRequest, f
   return withCaller(app.db, { authUserId: caller.authUserId, orgId: null, requestId: request.id }, fn);
 }
 
+/** preValidation of POSTs whose body is optional: no body means `{}`. */
+export const optionalBody = async (request: FastifyRequest): Promise<void> => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
+
 /** Runs `fn` inside a savepoint: on error the transaction continues as before `fn`. */
 export async function savepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   await sql`savepoint api_retry`.execute(tx);

@@ -46,3 +46,14 @@ export async function newPasswordKey(password: string): Promise<{ params: Scrypt
   const params: ScryptParams = { salt: randomBytes(16).toString('hex'), ...DEFAULT_SCRYPT };
   return { params, key: await deriveKey(password, params) };
 }
+
+// ---------------------------------------------------------------------------
+// Webhook tokens: `wbh_` and 43 base64url characters (32 random bytes), stored as sha256 hex in
+// public.workflow_webhooks and resolved by app.webhook_caller (security definer) as anon.
+// ---------------------------------------------------------------------------
+
+export const WEBHOOK_TOKEN_PREFIX = 'wbh_';
+export const newWebhookToken = (): string => `${WEBHOOK_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+export const looksLikeWebhookToken = (s: string): boolean => /^wbh_[A-Za-z0-9_-]{43}$/.test(s);
+/** sha256 of a webhook token as lowercase hex (workflow_webhooks.token_hash is text). */
+export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');

@@ -16,7 +16,9 @@ export type ProblemCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal_error'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'invalid_workflow'
+  | 'method_not_allowed';
 
 export interface FieldError {
   /** JSON pointer-ish path of the offending input, e.g. `/definition/nodes/3/label`. */
@@ -24,6 +26,10 @@ export interface FieldError {
   /** Stable code of this particular error (`required`, `too_long`, `duplicate`, `stale_version`...). */
   code: string;
   message: string;
+  /** A workflow problem's node (deploy/compile of a definition with problems). */
+  nodeId?: string;
+  /** A workflow problem's edge. */
+  edgeId?: string;
 }
 
 export interface ProblemBody {
@@ -49,6 +55,8 @@ export const PROBLEM_TITLES: Record<ProblemCode, string> = {
   rate_limited: 'Too many requests',
   internal_error: 'Internal server error',
   service_unavailable: 'Service unavailable',
+  invalid_workflow: 'The workflow has problems',
+  method_not_allowed: 'Method not allowed',
 };
 
 export const problemType = (code: ProblemCode): string => `urn:workflow-builder:problem:${code}`;

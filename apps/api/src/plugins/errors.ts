@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, PROBLEM_TITLES, problemType, type ProblemBody, type ProblemCode } from '../lib/problem.ts';
 import { isPgError, pgErrorToApiError } from '../lib/pg-errors.ts';
 import { toFieldErrors, type SchemaError } from '../lib/validation-errors.ts';
+import { engineToApiError, isEngineError } from '../lib/engine-errors.ts';
 
 const STATUS_CODES: Record<number, ProblemCode> = {
   400: 'validation_failed',
@@ -11,7 +12,9 @@ const STATUS_CODES: Record<number, ProblemCode> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  405: 'method_not_allowed',
   415: 'unsupported_media_type',
+  422: 'invalid_workflow',
   429: 'rate_limited',
   503: 'service_unavailable',
 };
@@ -27,6 +30,10 @@ function fastifyError(err: FastifyError): ApiError | null {
       return new ApiError(400, 'validation_failed', 'the JSON body is empty', [{ field: '/', code: 'required', message: 'a JSON body is required' }]);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError(400, 'validation_failed', 'the body is not valid JSON', [{ field: '/', code: 'invalid_json', message: 'is not valid JSON' }]);
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(400, 'validation_failed', 'the URL is not validly encoded', [{ field: '/', code: 'invalid_url', message: 'a path segment is not valid percent-encoded UTF-8' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(414, 'validation_failed', 'a path parameter is too long', [{ field: '/', code: 'too_long', message: 'a path parameter exceeds 200 characters' }]);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'validation_failed', 'content-length does not match the body', [{ field: '/headers/content-length', code: 'invalid', message: 'does not match the body' }]);
     default:
@@ -76,6 +83,15 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   if (cause === 'server') request.log.error({ err }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status, errors: problem.errors?.slice(0, 5) }, 'request rejected');
   return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a badly encoded URL, an over-long
+ * path parameter), which otherwise bypass the error handler and answer plain JSON.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  sendProblem(request, reply, err);
 }
 
 /** One error shape everywhere: handler errors, validation, body parsing, unknown routes. */

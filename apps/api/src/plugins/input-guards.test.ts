@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearDefinition } from '@workflow-builder/definition';
 import { createProject, createTestApp, createWorkflow, expectProblem, signUp, type ProjectDto, type TestApp, type TestUser } from '../test/helpers.ts';
-import { findBadText, jsonDepthExceeds } from './input-guards.ts';
+import { findBadText, findNonFinite, jsonDepthExceeds } from './input-guards.ts';
 
 describe('input guards', () => {
   it('measures JSON depth outside strings', () => {
@@ -17,6 +17,12 @@ describe('input guards', () => {
     expect(findBadText({ a: '😀 fine' })).toBeNull();
   });
 
+  it('finds numbers that overflowed to Infinity', () => {
+    expect(findNonFinite(JSON.parse('{"a":[1,{"b":-1e400}]}'))).toBe('/a/1/b');
+    expect(findNonFinite(JSON.parse('1e999'))).toBe('/');
+    expect(findNonFinite({ a: 1e308, b: -0, c: 'Infinity' })).toBeNull();
+  });
+
   describe('over HTTP', () => {
     let t: TestApp;
     let user: TestUser;
@@ -30,6 +36,21 @@ describe('input guards', () => {
 
     const post = (payload: string) => t.app.inject({
       method: 'POST', url: `/v1/orgs/${user.orgId}/projects`, headers: { ...user.headers, 'content-type': 'application/json' }, payload,
+    });
+
+    it('rejects bodies that are not UTF-8, and overflowing numbers', async () => {
+      const bytes = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xe2, 0x28, 0xa1]), Buffer.from('"}')]);
+      const res = await t.app.inject({ method: 'POST', url: `/v1/orgs/${user.orgId}/projects`, headers: { ...user.headers, 'content-type': 'application/json' }, payload: bytes });
+      expect(expectProblem(res, 400, 'validation_failed', '/')[0]!.code).toBe('invalid_utf8');
+      expectProblem(await post('{"name":"n","settings":{"x":1e400}}'), 400, 'validation_failed', '/settings/x');
+      // A BOM-less, valid multi-byte body is fine.
+      expect((await post(JSON.stringify({ name: `Žluťoučký ${Date.now()}` }))).statusCode).toBe(201);
+    });
+
+    it('answers problem documents for URLs the router refuses', async () => {
+      expectProblem(await t.app.inject({ method: 'GET', url: `/v1/orgs/${user.orgId}/projects/%E0%A4%A` , headers: user.headers }), 400, 'validation_failed', '/');
+      const long = await t.app.inject({ method: 'GET', url: `/v1/orgs/${user.orgId}/projects/${'a'.repeat(300)}`, headers: user.headers });
+      expectProblem(long, 414, 'validation_failed', '/');
     });
 
     it('rejects deeply nested JSON before parsing it', async () => {

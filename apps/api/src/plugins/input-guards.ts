@@ -7,7 +7,10 @@ import { ApiError } from '../lib/problem.ts';
  * (a 500 instead of a 400):
  *   * JSON nested deeper than MAX_JSON_DEPTH (JSON.stringify, jsonb and validators recurse);
  *   * strings or keys with NUL characters or unpaired UTF-16 surrogates (Postgres text and
- *     jsonb reject them), in the body, the query string and the path parameters.
+ *     jsonb reject them), in the body, the query string and the path parameters;
+ *   * JSON bodies that are not valid UTF-8 (decoding would replace the bytes with U+FFFD);
+ *   * numbers in a JSON body that overflow to ±Infinity (`1e400`): schemas accept them as
+ *     integers and JSON.stringify would store them as null.
  * Each refusal is a 400 naming the offending field.
  */
 
@@ -55,6 +58,25 @@ export function findBadText(value: unknown, path = ''): string | null {
   return null;
 }
 
+/** JSON pointer of the first number that is not finite (a literal like 1e400 parses to Infinity), or null. */
+export function findNonFinite(value: unknown, path = ''): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path || '/';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNonFinite(value[i], `${path}/${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = findNonFinite(v, `${path}/${escapePointer(k)}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
 const badText = (field: string) =>
   new ApiError(400, 'validation_failed', `${field} contains a NUL character or an unpaired surrogate`, [
     { field, code: 'invalid_text', message: 'contains a NUL character or an unpaired UTF-16 surrogate' },
@@ -63,14 +85,25 @@ const badText = (field: string) =>
 export const inputGuardsPlugin = fp(async (app) => {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (typeof body === 'string' && jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+  // Bytes, decoded strictly: invalid UTF-8 is refused rather than silently replaced by U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+    let body: string;
+    try {
+      body = utf8.decode(raw as Buffer);
+    } catch {
+      done(new ApiError(400, 'validation_failed', 'the body is not valid UTF-8', [
+        { field: '/', code: 'invalid_utf8', message: 'must be UTF-8 encoded JSON' },
+      ]), undefined);
+      return;
+    }
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
       done(new ApiError(400, 'validation_failed', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, [
         { field: '/', code: 'too_deep', message: `must not be nested deeper than ${MAX_JSON_DEPTH} levels` },
       ]), undefined);
       return;
     }
-    parseJson(req, body as string, done);
+    parseJson(req, body, done);
   });
 
   app.addHook('preValidation', async (request: FastifyRequest) => {
@@ -80,5 +113,11 @@ export const inputGuardsPlugin = fp(async (app) => {
     if (inQuery !== null) throw badText(`/query${inQuery}`);
     const inBody = findBadText(request.body);
     if (inBody !== null) throw badText(inBody);
+    const overflow = findNonFinite(request.body);
+    if (overflow !== null) {
+      throw new ApiError(400, 'validation_failed', `${overflow} is a number too large to represent`, [
+        { field: overflow, code: 'out_of_range', message: 'is not a finite number (the literal overflows a 64-bit float)' },
+      ]);
+    }
   });
 }, { name: 'input-guards' });

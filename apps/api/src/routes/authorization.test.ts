@@ -5,11 +5,11 @@
  *   outsider   a developer of ANOTHER organisation (who must not even learn the resource exists)
  *   owner      the admin of the organisation
  * and must answer the status listed for each. Every `/v1` route registered by the app must have
- * a row (a test fails otherwise): add new routes (e.g. the engine's deploy and run routes) to
- * ROUTES below.
+ * a row (a test fails otherwise): add new routes to ROUTES below. The app runs on the worker
+ * harness (test/engine.ts), so deploys are served and runs really execute.
  *
  * URL templates use `:name` placeholders filled from the fixture (orgId, projectId, workflowId,
- * componentId, promptId, secretName, ...) and from what `setup` returns. `setup` runs before EACH
+ * componentId, promptId, secretName, approvalWorkflowId, runId, ...) and from what `setup` returns. `setup` runs before EACH
  * actor's request, so destructive routes always act on a fresh resource. Actors authenticate
  * with personal API tokens (so sign-out routes do not end the sessions the table relies on).
  */
@@ -17,8 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HTTPMethods } from 'fastify';
 import { linearDefinition } from '@workflow-builder/definition';
 import {
-  addMember, createProject, createTestApp, createWorkflow, signUp, uniq, withAdmin, type TestApp, type TestUser,
+  addMember, createProject, createWorkflow, signUp, uniq, withAdmin, type TestApp, type TestUser,
 } from '../test/helpers.ts';
+import { approvalDefinition, createEngineTestApp, deployViaApi, pollRun, startViaApi, webhookDefinition } from '../test/engine.ts';
 
 type Actor = 'anonymous' | 'viewer' | 'outsider' | 'owner';
 const ACTORS: readonly Actor[] = ['anonymous', 'viewer', 'outsider', 'owner'];
@@ -38,6 +39,8 @@ export interface RouteCase {
   /** The route's URL as registered (`/v1/orgs/:orgId/...`); placeholders are filled in. */
   url: string;
   body?: (f: Fixture, params: Record<string, string>) => unknown;
+  /** Extra request headers (e.g. X-Webhook-Token), on top of the actor's credentials. */
+  headers?: (f: Fixture, params: Record<string, string>) => Record<string, string>;
   /** Creates what this request needs (fresh for each actor); returns extra URL params. */
   setup?: (f: Fixture) => Promise<Record<string, string>>;
   expect: Record<Actor, number>;
@@ -66,6 +69,20 @@ const newPrompt = async (f: Fixture) => ({
 const newWorkflow = async (f: Fixture) => ({
   workflowId: (await createWorkflow(f.t.app, f.owner, f.owner.orgId, f.params['projectId']!)).id,
 });
+/** A run of the approval workflow (it waits for a signal, so it stays open). */
+const newRun = async (f: Fixture) => ({
+  runId: (await startViaApi(f.t.app, f.owner, f.owner.orgId, f.params['approvalWorkflowId']!, {})).runId,
+});
+/** A deployed workflow that can be undeployed without disturbing the others. */
+const newDeployed = async (f: Fixture) => {
+  const id = (await createWorkflow(f.t.app, f.owner, f.owner.orgId, f.params['projectId']!, { definition: approvalDefinition(600) })).id;
+  await deployViaApi(f.t.app, f.owner, f.owner.orgId, id, 0);
+  return { workflowId: id };
+};
+const newWebhook = (workflowParam: string) => async (f: Fixture) => {
+  const created = await api<{ id: string; token: string }>(f, 'POST', `/v1/orgs/${f.owner.orgId}/workflows/${f.params[workflowParam]}/webhooks`);
+  return { webhookId: created.id, token: created.token, workflowId: f.params[workflowParam]! };
+};
 const newMember = async (f: Fixture) => {
   const u = await signUp(f.t.app, 'member');
   await addMember(f.t.app, f.owner, f.owner.orgId, u, 'viewer');
@@ -158,13 +175,46 @@ const ROUTES: RouteCase[] = [
 
   // Statistics.
   { method: 'GET', url: '/v1/orgs/:orgId/statistics/activities', expect: READ },
+
+  // Deployments (the engine).
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/compile', expect: WRITE(200) },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/deploy', expect: WRITE(200) },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/undeploy', expect: WRITE(204), setup: newDeployed },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/compiled', expect: READ, setup: async (f) => ({ workflowId: f.params['approvalWorkflowId']! }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/export', expect: READ, setup: async (f) => ({ workflowId: f.params['approvalWorkflowId']! }) },
+
+  // Runs.
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/runs', expect: WRITE(201),
+    setup: async (f) => ({ workflowId: f.params['approvalWorkflowId']! }), body: () => ({ input: {} }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/runs', expect: READ },
+  { method: 'GET', url: '/v1/orgs/:orgId/runs/:runId', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/cancel', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 202 }, setup: newRun },
+  { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/terminate', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 202 }, setup: newRun, body: () => ({ reason: 'authz' }) },
+  { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/retry', expect: WRITE(201) },
+  { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/signal', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 202 }, setup: newRun, body: () => ({ name: 'approve', payload: { decision: 'authz' } }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/runs/:runId/query', expect: READ },
+
+  // Webhooks: managed by members; triggered by anyone holding the token (no session needed).
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: WRITE(201) },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: READ },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks/:webhookId', expect: WRITE(204), setup: newWebhook('workflowId') },
+  { method: 'POST', url: '/v1/hooks/:token', expect: PUBLIC(202), body: () => ({ hello: 'authz' }), setup: newWebhook('postHookWorkflowId') },
+  { method: 'GET', url: '/v1/hooks/:token', expect: PUBLIC(202), setup: newWebhook('getHookWorkflowId') },
+  {
+    method: 'POST', url: '/v1/hooks', expect: PUBLIC(202), body: () => ({ hello: 'authz' }),
+    setup: newWebhook('postHookWorkflowId'), headers: (_f, p) => ({ 'x-webhook-token': p['token']! }),
+  },
+  { method: 'GET', url: '/v1/hooks', expect: PUBLIC(202), setup: newWebhook('getHookWorkflowId'), headers: (_f, p) => ({ 'x-webhook-token': p['token']! }) },
 ];
 
 describe('authorisation of every route', () => {
   const f = {} as Fixture;
 
   beforeAll(async () => {
-    f.t = await createTestApp('authz');
+    // Runs execute (queries need a worker): the worker harness' database, deploys not awaited by default.
+    f.t = await createEngineTestApp('authz', { WB_DEPLOY_WAIT_SECONDS: '0' });
     f.owner = await signUp(f.t.app, 'owner');
     f.viewer = await signUp(f.t.app, 'viewer');
     await addMember(f.t.app, f.owner, f.owner.orgId, f.viewer, 'viewer');
@@ -185,6 +235,18 @@ describe('authorisation of every route', () => {
 
     const project = await createProject(f.t.app, f.owner);
     const workflow = await createWorkflow(f.t.app, f.owner, f.owner.orgId, project.id);
+    // Runnable workflows in a project of their own (deploys in the first project re-bundle only its worker).
+    const engineProject = await createProject(f.t.app, f.owner);
+    const approval = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: approvalDefinition(600) });
+    const postHook = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: webhookDefinition('POST') });
+    const getHook = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: webhookDefinition('GET') });
+    await deployViaApi(f.t.app, f.owner, f.owner.orgId, approval.id, 0);
+    await deployViaApi(f.t.app, f.owner, f.owner.orgId, postHook.id, 0);
+    const lastDeploy = await deployViaApi(f.t.app, f.owner, f.owner.orgId, getHook.id, 60);
+    expect(lastDeploy.pickedUp).toBe(true);
+    const run = await startViaApi(f.t.app, f.owner, f.owner.orgId, approval.id, {});
+    // Queries are answered once the run is waiting.
+    await pollRun(f.t.app, f.owner, f.owner.orgId, run.runId, (d) => d.steps.some((s) => s.nodeId === 'wait' && s.status === 'running'));
     f.params = {
       orgId: f.owner.orgId,
       projectId: project.id,
@@ -193,6 +255,10 @@ describe('authorisation of every route', () => {
       ...(await newComponent(f)),
       ...(await newPrompt(f)),
       name: 'EXISTING',
+      approvalWorkflowId: approval.id,
+      postHookWorkflowId: postHook.id,
+      getHookWorkflowId: getHook.id,
+      runId: run.runId,
     };
   });
   afterAll(() => f.t.close());
@@ -216,7 +282,7 @@ describe('authorisation of every route', () => {
       });
       const body = route.body?.(f, params);
       const res = await f.t.app.inject({
-        method: route.method, url, headers: f.headers[actor], ...(body === undefined ? {} : { payload: body as object }),
+        method: route.method, url, headers: { ...f.headers[actor], ...route.headers?.(f, params) }, ...(body === undefined ? {} : { payload: body as object }),
       });
       got[actor] = res.statusCode;
       if (res.statusCode >= 400) {
@@ -234,9 +300,12 @@ describe('authorisation of every route', () => {
       const byOthers = await c.query(
         `select (select count(*) from public.projects where org_id = $1 and created_by = any($2)) as projects,
                 (select count(*) from public.workflows where org_id = $1 and created_by = any($2)) as workflows,
-                (select count(*) from public.components where org_id = $1 and created_by = any($2)) as components`,
+                (select count(*) from public.components where org_id = $1 and created_by = any($2)) as components,
+                (select count(*) from public.user_workflow_run where org_id = $1 and created_by = any($2)) as runs,
+                (select count(*) from public.workflow_webhooks where org_id = $1 and created_by = any($2)) as webhooks,
+                (select count(*) from public.workflow_compiled_code where org_id = $1 and compiled_by = any($2)) as compiled`,
         [f.owner.orgId, [f.viewer.userId, f.outsider.userId]]);
-      expect(Object.values(byOthers.rows[0]).map(Number)).toEqual([0, 0, 0]);
+      expect(Object.values(byOthers.rows[0]).map(Number)).toEqual([0, 0, 0, 0, 0, 0]);
     });
   });
 });

@@ -11,6 +11,10 @@ import { componentRoutes } from './components/index.ts';
 import { agentPromptRoutes } from './agent-prompts/index.ts';
 import { workflowRoutes } from './workflows/index.ts';
 import { statisticsRoutes } from './statistics/index.ts';
+import { deploymentRoutes } from './deployments/index.ts';
+import { runRoutes, workflowRunRoutes } from './runs/index.ts';
+import { webhookRoutes } from './webhooks/index.ts';
+import { hookRoutes } from './hooks/index.ts';
 
 /**
  * Every `/v1` resource, one folder each (folder = URL). Organisation-scoped resources live
@@ -28,5 +32,11 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(componentRoutes, { prefix: '/orgs/:orgId/components' });
   await app.register(agentPromptRoutes, { prefix: '/orgs/:orgId/agent-prompts' });
   await app.register(workflowRoutes, { prefix: '/orgs/:orgId/workflows' });
+  await app.register(deploymentRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId' });
+  await app.register(workflowRunRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/runs' });
+  await app.register(webhookRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/webhooks' });
+  await app.register(runRoutes, { prefix: '/orgs/:orgId/runs' });
   await app.register(statisticsRoutes, { prefix: '/orgs/:orgId/statistics' });
+  // Public: webhook calls carry a token, not a session.
+  await app.register(hookRoutes, { prefix: '/hooks' });
 };

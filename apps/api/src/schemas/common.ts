@@ -52,12 +52,14 @@ export const ProblemSchema = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String({ description: 'Stable code: validation_failed, unauthorized, forbidden, not_found, conflict, rate_limited, ...' }),
+    code: Type.String({ description: 'Stable code: validation_failed, unauthorized, forbidden, not_found, conflict, invalid_workflow, rate_limited, service_unavailable, ...' }),
     detail: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({
       field: Type.String({ description: 'JSON pointer into the body (/definition/nodes/3/label) or another request part (/params/orgId, /query/limit)' }),
       code: Type.String(),
       message: Type.String(),
+      nodeId: Type.Optional(Type.String({ description: 'invalid_workflow: the node the problem is on' })),
+      edgeId: Type.Optional(Type.String({ description: 'invalid_workflow: the edge the problem is on' })),
     }))),
     requestId: Type.String(),
     currentDefinitionVersion: Type.Optional(Type.Integer({ description: 'On a stale workflow save: the version to reload' })),
@@ -70,11 +72,14 @@ const problemContent = (description: string) => ({ description, content: { 'appl
 
 /** The 4xx/5xx responses every route documents. */
 export const problemResponses = {
-  '4xx': problemContent('Client error: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), payload_too_large (413), unsupported_media_type (415), rate_limited (429)'),
-  '5xx': problemContent('Server error'),
+  '4xx': problemContent('Client error: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), conflict (409), payload_too_large (413), unsupported_media_type (415), invalid_workflow (422), rate_limited (429)'),
+  '5xx': problemContent('Server error: internal_error (500), service_unavailable (503: Temporal or the database is unreachable)'),
 } as const;
 
 export const NoContent = Type.Null({ description: 'No content' });
+
+/** The body of a POST that takes none: absent or `{}` (see `optionalBody`); any field is unknown. */
+export const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 /** Registers the shared schemas (`$ref`-able by id) on the root instance. */
 export function registerCommonSchemas(app: FastifyInstance): void {

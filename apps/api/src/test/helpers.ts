@@ -26,6 +26,8 @@ export function testEnv(tdb: TestDatabase, overrides: Record<string, string> = {
     WB_RATE_LIMIT_MAX: '100000',
     WB_AUTH_RATE_LIMIT_PER_IP: '100000',
     WB_SIGN_IN_RATE_LIMIT_PER_EMAIL: '100000',
+    WB_WEBHOOK_RATE_LIMIT_PER_IP: '100000',
+    WB_WEBHOOK_RATE_LIMIT_PER_TOKEN: '100000',
     ...overrides,
   });
 }
