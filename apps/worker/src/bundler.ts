@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { CompiledWorkflow } from '@workflow-builder/compiler';
 import { PROJECT_PATHS } from '@workflow-builder/compiler';
-import { projectFiles, projectHash } from '@workflow-builder/compiler/export-project';
+import { projectFiles, projectHash, runtimeSourceFiles } from '@workflow-builder/compiler/export-project';
+
+let runtimeHash: string | undefined;
 
 /** One compiled workflow version as stored in workflow_compiled_code. */
 export type BundleVersion = CompiledWorkflow;
@@ -30,10 +32,15 @@ export class WorkflowBundler {
 
   constructor(private readonly cacheDir: string, private readonly log: (msg: string) => void = () => {}) {}
 
-  /** Cache key: the whole project tree (generated code and copied runtime) plus the SDK version. */
+  /**
+   * Cache key: the versions' stored content hashes, the copied runtime's hash (computed once per
+   * process) and the SDK version. Cheap enough to run on every reconciliation.
+   */
   static keyOf(versions: BundleVersion[]): string {
-    const sorted = [...versions].sort((a, b) => a.workflowType.localeCompare(b.workflowType));
-    return createHash('sha256').update(SDK_VERSION).update(projectHash(projectFiles(sorted))).digest('hex').slice(0, 32);
+    runtimeHash ??= projectHash(runtimeSourceFiles());
+    const h = createHash('sha256').update(SDK_VERSION).update(runtimeHash);
+    for (const v of [...versions].sort((a, b) => a.workflowType.localeCompare(b.workflowType))) h.update(`\n${v.workflowType}:${v.contentHash}:${v.taskQueue}`);
+    return h.digest('hex').slice(0, 32);
   }
 
   bundle(versions: BundleVersion[]): Promise<string> {

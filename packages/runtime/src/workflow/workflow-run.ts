@@ -190,7 +190,8 @@ export class RunScope {
     const recorder = this.root.recorder;
     const step = recorder.start(nodeId, node.kind, this.iterationKey());
     try {
-      const config = await this.root.resolveConfig(nodeId, this.context());
+      // Most configs hold no templates: skip the async resolution (each awaited promise costs CPU in the sandbox).
+      const config = this.root.plainConfig(nodeId) ?? (await this.root.resolveConfig(nodeId, this.context()));
       step.input = config;
       recorder.changed(step);
       const result = await body(step, config);
@@ -453,6 +454,20 @@ export class WorkflowRun extends RunScope {
     const override = Object.prototype.hasOwnProperty.call(this.overrides, nodeId) ? this.overrides[nodeId] : undefined;
     const merged = (override === undefined ? cloneJson(node.config) : mergeConfig(node.config, override)) as Record<string, unknown>;
     return resolveTemplates(merged, this.spec.expressionFields[node.kind] ?? [], context, nodeId);
+  }
+
+  private readonly plainNodes = new Map<string, boolean>();
+
+  /** A copy of the node's config when it has no client override and no `{{ }}` template, else undefined. */
+  plainConfig(nodeId: string): Record<string, unknown> | undefined {
+    if (Object.prototype.hasOwnProperty.call(this.overrides, nodeId)) return undefined;
+    const node = this.node(nodeId);
+    let plain = this.plainNodes.get(nodeId);
+    if (plain === undefined) {
+      plain = !JSON.stringify(node.config ?? {}).includes('{{');
+      this.plainNodes.set(nodeId, plain);
+    }
+    return plain ? (cloneJson(node.config ?? {}) as Record<string, unknown>) : undefined;
   }
 
   hasSignal(name: string): boolean {
