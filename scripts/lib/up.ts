@@ -72,7 +72,7 @@ export async function runUp(): Promise<void> {
     }
     const hasWeb = existsSync(path.join(repoRoot, 'apps/web/vite.config.ts'));
     if (hasWeb) {
-      group.start('web', path.join(repoRoot, 'node_modules', '.bin', 'vite'), ['--port', String(WEB_PORT), '--strictPort', '--host', '127.0.0.1'], {
+      group.start('web', path.join(repoRoot, 'apps', 'web', 'node_modules', '.bin', 'vite'), ['--port', String(WEB_PORT), '--strictPort', '--host', '127.0.0.1'], {
         cwd: path.join(repoRoot, 'apps/web'), env: { ...env, WB_API_URL: `http://127.0.0.1:${API_PORT}` },
       });
     }

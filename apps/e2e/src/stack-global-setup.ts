@@ -17,7 +17,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   const apiPort = await freePort();
   const webPort = await freePort();
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const vite = path.join(repoRoot, 'node_modules/.bin/vite');
+  // Vite is the web app's dependency: its bin lives in the web package's node_modules.
+  const vite = path.join(repoRoot, 'apps/web/node_modules/.bin/vite');
   const children: ChildProcess[] = [];
   const logs: Record<string, string> = {};
   const start = (name: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
@@ -33,13 +34,13 @@ export default async function setup(): Promise<() => Promise<void>> {
     TEMPORAL_ADDRESS: process.env.WB_TEST_TEMPORAL_ADDRESS!,
     TEMPORAL_NAMESPACE: process.env.WB_TEST_TEMPORAL_NAMESPACE!,
   };
+  const webDir = path.join(repoRoot, 'apps/web');
+  const build = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`vite build failed (${build.error?.message ?? `exit ${build.status}`}):\n${build.stdout}\n${build.stderr}`);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   start('api', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/api'), { ...temporal, DATABASE_URL: tdb.api, PORT: String(apiPort), LOG_LEVEL: 'warn', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
   start('worker', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/worker'), { ...temporal, DATABASE_URL: tdb.worker, WB_DEPLOY_POLL_MS: '1000' });
 
-  const webDir = path.join(repoRoot, 'apps/web');
-  const build = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
   start('web', vite, ['preview', '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'], webDir, { WB_API_URL: apiUrl });
 
   const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
