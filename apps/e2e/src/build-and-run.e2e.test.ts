@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
+import { approvalDefinition } from '@workflow-builder/definition';
 import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
@@ -181,27 +182,8 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
 
   it('a run waiting for approval is approved from the run page and completes', async () => {
     const projectId = (await api.get<{ items: Array<{ id: string }> }>(`/v1/orgs/${orgId}/projects`)).items[0]!.id;
-    const at = (x: number) => ({ x, y: 0 });
     const wf = await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, {
-      projectId, name: 'Approve expense', kebabName: 'approve-expense',
-      definition: {
-        schemaVersion: 1,
-        signals: [{ name: 'approve', description: 'Approve the expense' }],
-        nodes: [
-          { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
-          { id: 'approval', kind: 'signal.wait', label: 'Approval', config: { signalName: 'approve', timeoutSeconds: 600 }, position: at(250) },
-          { id: 'approved', kind: 'transform', label: 'Approved', config: { mapping: { ok: 'yes' } }, position: at(500) },
-          { id: 'expired', kind: 'transform', label: 'Expired', config: { mapping: { ok: 'no' } }, position: at(500) },
-          { id: 'done', kind: 'output.end', label: 'Done', config: { output: { ok: "{{ $exists(steps.approved.output) ? steps.approved.output.ok : steps.expired.output.ok }}" } }, position: at(750) },
-        ],
-        edges: [
-          { id: 'e1', source: 'start', target: 'approval' },
-          { id: 'e2', source: 'approval', sourceHandle: 'received', target: 'approved' },
-          { id: 'e3', source: 'approval', sourceHandle: 'timeout', target: 'expired' },
-          { id: 'e4', source: 'approved', target: 'done' },
-          { id: 'e5', source: 'expired', target: 'done' },
-        ],
-      },
+      projectId, name: 'Approve expense', kebabName: 'approve-expense', definition: approvalDefinition(600),
     });
     await api.post(`/v1/orgs/${orgId}/workflows/${wf.id}/deploy`, {});
     const run = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${wf.id}/runs`, { input: {} });
@@ -210,13 +192,14 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
     try {
       await signIn(page, builder);
       await page.goto(`/orgs/${orgId}/runs/${run.runId}`);
-      await expect.poll(() => page.getByTestId('node-approval').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+      await expect.poll(() => page.getByTestId('node-wait').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
       await page.getByRole('button', { name: 'Send signal' }).click();
+      await page.getByRole('dialog').getByLabel('Payload (JSON, optional)').fill('{ "decision": "approved" }');
       await page.getByRole('dialog').getByRole('button', { name: 'Send signal' }).click();
       await expect.poll(() => page.getByTestId('node-done').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
-      expect(await page.getByTestId('node-expired').getAttribute('data-status')).not.toBe('succeeded');
+      expect(await page.getByTestId('node-no').getAttribute('data-status')).not.toBe('succeeded');
       const detail = await api.get<{ run: { status: string; output: unknown } }>(`/v1/orgs/${orgId}/runs/${run.runId}`);
-      expect(detail.run).toMatchObject({ status: 'completed', output: { ok: 'yes' } });
+      expect(detail.run).toMatchObject({ status: 'completed', output: { decision: 'approved' } });
     } finally {
       await finalScreenshot(page, 'approve-from-run-page');
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { WorkflowDefinition } from '@workflow-builder/definition';
+import { approvalDefinition, type WorkflowDefinition } from '@workflow-builder/definition';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
 import { startHarness, type Harness } from './test/harness.ts';
 
@@ -22,28 +22,6 @@ function linear(url: string): WorkflowDefinition {
       { id: 'e1', source: 'start', target: 'fetch' },
       { id: 'e2', source: 'fetch', target: 'shape' },
       { id: 'e3', source: 'shape', target: 'done' },
-    ],
-  };
-}
-
-/** trigger -> wait for `approve` (timeout) -> received/timeout transforms -> end */
-function approval(timeoutSeconds: number): WorkflowDefinition {
-  return {
-    schemaVersion: 1,
-    signals: [{ name: 'approve', description: 'A reviewer decides' }],
-    nodes: [
-      { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
-      { id: 'wait', kind: 'signal.wait', label: 'Approval', config: { signalName: 'approve', timeoutSeconds }, position: at(1) },
-      { id: 'yes', kind: 'transform', label: 'Approved', config: { mapping: { decision: '{{ steps.wait.output.decision }}' } }, position: at(2) },
-      { id: 'no', kind: 'transform', label: 'Timed out', config: { mapping: { decision: 'timeout' } }, position: at(2) },
-      { id: 'done', kind: 'output.end', label: 'Done', config: { output: { decision: '{{ $exists(steps.yes.output) ? steps.yes.output.decision : steps.no.output.decision }}' } }, position: at(3) },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'wait' },
-      { id: 'e2', source: 'wait', sourceHandle: 'received', target: 'yes' },
-      { id: 'e3', source: 'wait', sourceHandle: 'timeout', target: 'no' },
-      { id: 'e4', source: 'yes', target: 'done' },
-      { id: 'e5', source: 'no', target: 'done' },
     ],
   };
 }
@@ -128,7 +106,7 @@ describe('runs on the real Temporal server are recorded exactly', () => {
   });
 
   it('records a run cancelled from outside as cancelled', async () => {
-    const wf = await h.createWorkflow('cancel-me', approval(3600));
+    const wf = await h.createWorkflow('cancel-me', approvalDefinition(3600));
     await h.deploy(wf);
     const { runId, temporalWorkflowId } = await h.start(wf, {});
     await expect.poll(async () => (await h.steps(runId)).find((s) => s.node_id === 'wait')?.status, { timeout: 20_000 }).toBe('running');
@@ -139,7 +117,7 @@ describe('runs on the real Temporal server are recorded exactly', () => {
   });
 
   it('a run terminated while no worker runs ends as terminated once reconciled with Temporal', async () => {
-    const wf = await h.createWorkflow('terminate-me', approval(3600));
+    const wf = await h.createWorkflow('terminate-me', approvalDefinition(3600));
     await h.deploy(wf);
     const { runId, temporalWorkflowId } = await h.start(wf, {});
     await expect.poll(async () => (await h.steps(runId)).find((s) => s.node_id === 'wait')?.status, { timeout: 20_000 }).toBe('running');
@@ -159,7 +137,7 @@ describe('runs on the real Temporal server are recorded exactly', () => {
   });
 
   it('a run that times out ends as timed_out', async () => {
-    const wf = await h.createWorkflow('too-slow', approval(3600));
+    const wf = await h.createWorkflow('too-slow', approvalDefinition(3600));
     await sql`update public.workflows set execution_timeout_seconds = 2 where id = ${wf}`.execute(h.db);
     await h.deploy(wf);
     const { runId } = await h.start(wf, {});
@@ -170,7 +148,7 @@ describe('runs on the real Temporal server are recorded exactly', () => {
   });
 
   it('a worker killed mid-run: the run completes after restart with one row per step', async () => {
-    const wf = await h.createWorkflow('survive-restart', approval(3600));
+    const wf = await h.createWorkflow('survive-restart', approvalDefinition(3600));
     await h.deploy(wf);
     const { runId, temporalWorkflowId } = await h.start(wf, {});
     await expect.poll(async () => (await h.steps(runId)).find((s) => s.node_id === 'wait')?.status, { timeout: 20_000 }).toBe('running');

@@ -28,27 +28,7 @@ export const doublerDefinition: WorkflowDefinition = {
   ],
 };
 
-/** trigger → wait for the `approve` signal (timeout) → end with the decision. */
-export function approvalDefinition(timeoutSeconds = 600): WorkflowDefinition {
-  return {
-    schemaVersion: 1,
-    signals: [{ name: 'approve', description: 'A reviewer decides' }],
-    nodes: [
-      { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
-      { id: 'wait', kind: 'signal.wait', label: 'Approval', config: { signalName: 'approve', timeoutSeconds }, position: at(1) },
-      { id: 'yes', kind: 'transform', label: 'Approved', config: { mapping: { decision: '{{ steps.wait.output.decision }}' } }, position: at(2) },
-      { id: 'no', kind: 'transform', label: 'Timed out', config: { mapping: { decision: 'timeout' } }, position: at(2) },
-      { id: 'done', kind: 'output.end', label: 'Done', config: { output: { decision: '{{ $exists(steps.yes.output) ? steps.yes.output.decision : steps.no.output.decision }}' } }, position: at(3) },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'wait' },
-      { id: 'e2', source: 'wait', sourceHandle: 'received', target: 'yes' },
-      { id: 'e3', source: 'wait', sourceHandle: 'timeout', target: 'no' },
-      { id: 'e4', source: 'yes', target: 'done' },
-      { id: 'e5', source: 'no', target: 'done' },
-    ],
-  };
-}
+export { approvalDefinition } from '@workflow-builder/definition';
 
 /** trigger.webhook → end: output echoes what the webhook request carried. */
 export function webhookDefinition(method: 'GET' | 'POST' = 'POST'): WorkflowDefinition {
