@@ -51,8 +51,8 @@ export class RunRecorder {
     await this.db.transaction().execute(async (tx) => {
       let before = await sql<{ status: RunStatus }>`
         select status from public.user_workflow_run where run_id = ${run.runId} for update`.execute(tx);
-      if (!before.rows[0] && run.parentRunId) {
-        await this.insertChildRun(tx, run, batch.startedAt ?? null);
+      if (!before.rows[0] && (run.parentRunId || run.createdBy)) {
+        await this.ensureRunRow(tx, run, batch.startedAt ?? null);
         before = await sql<{ status: RunStatus }>`select status from public.user_workflow_run where run_id = ${run.runId} for update`.execute(tx);
       }
       if (!before.rows[0]) throw new Error(`Run ${run.runId} has no user_workflow_run row`);
@@ -87,6 +87,35 @@ export class RunRecorder {
   }
 
   /**
+   * Runs the API did not start have no row yet; their first record creates it. A schedule's run is
+   * attributed to `run.createdBy` (who deployed the schedule).
+   */
+  private async ensureRunRow(db: Database, run: RunContextInfo, startedAt: string | null): Promise<void> {
+    if (run.parentRunId) return this.insertChildRun(db, run, startedAt);
+    if (!run.createdBy) return;
+    await sql`
+      insert into public.user_workflow_run
+        (run_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version,
+         temporal_workflow_id, temporal_run_id, input, created_by, started_at)
+      values (${run.runId}, ${run.orgId}, ${run.projectId}, ${run.workflowId}, ${run.workstreamSlug}, ${run.clientId ?? null}, 'running',
+              ${run.channel ?? 'schedule'}, ${run.version}, ${run.temporalWorkflowId ?? null}, ${run.temporalRunId ?? null}, '{}'::jsonb,
+              ${run.createdBy}, ${startedAt}::timestamptz)
+      on conflict (run_id) do nothing`.execute(db);
+    await this.insertExecutionRow(db, run.runId);
+  }
+
+  private async insertExecutionRow(db: Database, runId: string): Promise<void> {
+    await sql`
+      insert into public.workflow_executions
+        (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, temporal_run_id,
+         status, compiled_version, request_id, inputs)
+      select r.org_id, r.project_id, r.workstream_slug, r.workflow_id, uw.id, r.run_id, r.client_id, r.temporal_workflow_id, r.temporal_run_id,
+             'running', r.compiled_version, r.request_id, coalesce(r.input, '{}'::jsonb)
+      from public.user_workflow_run r join public.user_workflows uw on uw.workflow_id = r.workflow_id
+      where r.run_id = ${runId} and not exists (select 1 from public.workflow_executions e where e.run_id = r.run_id)`.execute(db);
+  }
+
+  /**
    * A child workflow's run is created by its parent workflow, not by the API: its first record
    * creates the rows, inheriting organisation and author from the parent run and linking back
    * to it (context.parentRunId / parentStepNumber), so the run pages link both ways.
@@ -101,12 +130,7 @@ export class RunRecorder {
              ${run.version}, p.request_id, ${`wb-${run.runId}`}, ${context}::jsonb, p.created_by, ${startedAt}::timestamptz
       from public.user_workflow_run p where p.run_id = ${run.parentRunId!}
       on conflict (run_id) do nothing`.execute(db);
-    await sql`
-      insert into public.workflow_executions
-        (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, request_id, inputs)
-      select r.org_id, r.project_id, r.workstream_slug, r.workflow_id, uw.id, r.run_id, r.client_id, r.temporal_workflow_id, 'running', r.compiled_version, r.request_id, '{}'::jsonb
-      from public.user_workflow_run r join public.user_workflows uw on uw.workflow_id = r.workflow_id
-      where r.run_id = ${run.runId} and not exists (select 1 from public.workflow_executions e where e.run_id = r.run_id)`.execute(db);
+    await this.insertExecutionRow(db, run.runId);
   }
 
   private async upsertSteps(db: Database, orgId: string, runId: string, steps: StepRecord[], authoritative: boolean): Promise<void> {
@@ -221,6 +245,7 @@ export class RunRecorder {
     this.pending = new Map();
     this.pendingEvents = [];
     for (const { batch, steps } of runs) {
+      await this.ensureRunRow(this.db, batch.run, batch.startedAt ?? null);
       await sql`update public.user_workflow_run set status = ${batch.status},
                   started_at = coalesce(started_at, ${batch.startedAt ?? null}::timestamptz)
                 where run_id = ${batch.run.runId} and status not in ${TERMINAL}`.execute(this.db);

@@ -4,3 +4,4 @@ export * from './runs.ts';
 export * from './input-validation.ts';
 export * from './run-control.ts';
 export * from './export-project.ts';
+export * from './schedules.ts';

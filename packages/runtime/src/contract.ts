@@ -23,6 +23,14 @@ export interface RunContextInfo {
   parentRunId?: string | null;
   /** For a child run: the parent's step that started it. */
   parentStepNumber?: number | null;
+  /**
+   * For runs Temporal starts on its own (schedules): `runId` is empty in the start arguments and the
+   * workflow assigns one; the first record creates the run row, attributed to `createdBy` (users.id).
+   */
+  createdBy?: string | null;
+  channel?: string | null;
+  temporalWorkflowId?: string | null;
+  temporalRunId?: string | null;
 }
 
 /** The single argument of every generated workflow function. */

@@ -424,9 +424,13 @@ export class WorkflowRun extends RunScope {
   ) {
     super(undefined, undefined, undefined);
     this.input = args.input ?? {};
-    this.run = args.run;
+    // A scheduled start carries no run id: assign one (uuid4 is deterministic on replay).
+    const info = workflowInfo();
+    this.run = args.run.runId
+      ? args.run
+      : { ...args.run, runId: uuid4(), temporalWorkflowId: info.workflowId, temporalRunId: info.runId };
     this.overrides = args.configOverrides ?? {};
-    this.recorder = new StepRecorder(args.run, args.configOverrides ?? null);
+    this.recorder = new StepRecorder(this.run, args.configOverrides ?? null);
     for (const name of spec.signals) {
       const queue: unknown[] = [];
       this.signalQueues.set(name, queue);

@@ -52,7 +52,7 @@ describe('deployments', () => {
     const wf = await createWorkflow(t.app, owner, owner.orgId, project.id, { name: 'Deploy me', definition: doublerDefinition });
     const now = await t.app.inject({ method: 'POST', url: url(wf.id, '/deploy?wait=0'), headers: owner.headers });
     expect(now.statusCode, now.body).toBe(200);
-    expect(now.json()).toEqual({ version: 1, workflowType: 'wf_deploy_me_v1', contentHash: expect.any(String), reused: false, pickedUp: false, pickedUpAt: null });
+    expect(now.json()).toEqual({ version: 1, workflowType: 'wf_deploy_me_v1', contentHash: expect.any(String), reused: false, pickedUp: false, pickedUpAt: null, schedule: null });
     const row = await t.app.inject({ method: 'GET', url: `/v1/orgs/${owner.orgId}/workflows/${wf.id}`, headers: viewer.headers });
     expect(row.json()).toMatchObject({ status: 'active', deployedAt: expect.any(String) });
 
@@ -140,5 +140,30 @@ describe('deployments', () => {
     expectProblem(await t.app.inject({ method: 'POST', url: url(wf.id, '/deploy'), headers: viewer.headers }), 403, 'forbidden', '/params/orgId');
     expectProblem(await t.app.inject({ method: 'POST', url: url(wf.id, '/undeploy'), headers: viewer.headers }), 403, 'forbidden', '/params/orgId');
     expect(await compiledRows(wf.id)).toEqual([]);
+  });
+
+  it('mirrors a schedule trigger to a Temporal Schedule: created on deploy, paused with the workflow, deleted on undeploy', async () => {
+    const nightly: WorkflowDefinition = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'tick', kind: 'trigger.schedule', label: 'Nightly', config: { cron: '0 3 * * 1-5', timezone: 'America/New_York' }, position: { x: 0, y: 0 } },
+        { id: 'done', kind: 'output.end', label: 'Done', config: { output: { ok: 'yes' } }, position: { x: 250, y: 0 } },
+      ],
+      edges: [{ id: 'e1', source: 'tick', target: 'done' }],
+    };
+    const wf = await createWorkflow(t.app, owner, owner.orgId, project.id, { name: 'Weekday report', definition: nightly });
+    const deployed = await t.app.inject({ method: 'POST', url: url(wf.id, '/deploy?wait=0'), headers: owner.headers });
+    expect(deployed.statusCode, deployed.body).toBe(200);
+    expect(deployed.json().schedule).toEqual({ scheduleId: `wb-schedule-${wf.id}`, cron: '0 3 * * 1-5', timezone: 'America/New_York', paused: false, error: null });
+    const client = await t.app.temporal.client();
+    const handle = client.schedule.getHandle(`wb-schedule-${wf.id}`);
+    expect((await handle.describe()).state.paused).toBe(false);
+
+    const paused = await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${wf.id}/status`, headers: owner.headers, payload: { status: 'paused' } });
+    expect(paused.statusCode, paused.body).toBe(200);
+    expect((await handle.describe()).state.paused).toBe(true);
+
+    expect((await t.app.inject({ method: 'POST', url: url(wf.id, '/undeploy'), headers: owner.headers })).statusCode).toBe(204);
+    await expect(handle.describe()).rejects.toMatchObject({ name: 'ScheduleNotFoundError' });
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { compileAndStore, deployWorkflow, exportProjectZip, undeployWorkflow, type CompiledVersion } from '@workflow-builder/engine';
+import { compileAndStore, deployWorkflow, exportProjectZip, syncWorkflowSchedule, undeployWorkflow, type CompiledVersion, type ScheduleState } from '@workflow-builder/engine';
 import type { Tx } from '@workflow-builder/db';
 import { inOrg, iso, isoRequired, optionalBody } from '../../lib/context.ts';
 import { engineCall } from '../../lib/engine-errors.ts';
@@ -22,6 +22,15 @@ async function compileIn<T>(tx: Tx, orgId: string, workflowId: string, fn: (work
 }
 
 /** Polls until the worker manager marks the version picked up, at most `ms`. */
+/**
+ * Mirrors the workflow's schedule trigger to Temporal after a deploy, undeploy or status change has
+ * committed (Temporal is not part of the database transaction).
+ */
+export async function syncSchedule(app: FastifyInstance, req: FastifyRequest, orgId: string, workflowId: string): Promise<ScheduleState | null> {
+  const client = await app.temporal.client();
+  return inOrg(app, req, orgId, 'write', (tx) => syncWorkflowSchedule(tx, client, workflowId));
+}
+
 async function waitForPickup(app: FastifyInstance, req: FastifyRequest, orgId: string, workflowId: string, version: number, ms: number): Promise<Date | null> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -60,8 +69,9 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { orgId, workflowId } = req.params;
     const c = await inOrg(app, req, orgId, 'write', (tx, ctx) => compileIn(tx, ctx.orgId, workflowId, (id) => deployWorkflow(tx, id)));
     const waitMs = req.query.wait !== undefined ? req.query.wait * 1000 : app.env.deployWaitMs;
+    const schedule = await syncSchedule(app, req, orgId, workflowId);
     const pickedUpAt = await waitForPickup(app, req, orgId, workflowId, c.version, waitMs);
-    return { ...compileDto(c), pickedUp: pickedUpAt !== null, pickedUpAt: iso(pickedUpAt) };
+    return { ...compileDto(c), pickedUp: pickedUpAt !== null, pickedUpAt: iso(pickedUpAt), schedule };
   });
 
   app.post('/undeploy', {
@@ -73,6 +83,7 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => {
     await inOrg(app, req, req.params.orgId, 'write', (tx, ctx) => compileIn(tx, ctx.orgId, req.params.workflowId, (id) => undeployWorkflow(tx, id)));
+    await syncSchedule(app, req, req.params.orgId, req.params.workflowId);
     return reply.code(204).send(null);
   });
 

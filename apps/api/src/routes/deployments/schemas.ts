@@ -29,11 +29,21 @@ export const DeployQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const ScheduleState = Type.Object({
+  scheduleId: Type.String({ description: 'The Temporal Schedule mirroring the trigger.schedule node' }),
+  cron: Type.String(),
+  timezone: Type.String(),
+  paused: Type.Boolean(),
+  error: Nullable(Type.String({ description: 'Why Temporal refused the schedule, if it did' })),
+});
+
 export const DeployResult = Type.Object({
   ...compiledVersion,
   reused: Type.Boolean(),
   pickedUp: Type.Boolean({ description: 'A worker serves the version (false: not within the wait; it may still)' }),
   pickedUpAt: Nullable(Timestamp),
+  // Set when the workflow starts with a schedule trigger.
+  schedule: Nullable(ScheduleState),
 });
 
 export const VersionQuery = Type.Object(

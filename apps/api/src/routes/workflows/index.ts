@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { validateWorkflow } from '@workflow-builder/definition';
 import type { Tx } from '@workflow-builder/db';
 import { inOrg, isoRequired, savepoint } from '../../lib/context.ts';
+import { syncSchedule } from '../deployments/index.ts';
 import { afterCursor, containsPattern, cursorTs, decodeCursor, toPage } from '../../lib/pagination.ts';
 import { isPgError } from '../../lib/pg-errors.ts';
 import { conflict, invalid, notFound } from '../../lib/problem.ts';
@@ -174,6 +175,9 @@ export const workflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await tx.updateTable('workflows').set({ status_id: sql<string>`app.workflow_status_id(${to})` }).where('org_id', '=', ctx.orgId).where('id', '=', current.id).execute();
       return findWorkflow(tx, ctx.orgId, current.id);
     });
+    // Paused or archived workflows stop their schedule; reactivated ones resume it.
+    await syncSchedule(app, req, req.params.orgId, row.id).catch((e: unknown) =>
+      req.log.warn({ err: e, workflowId: row.id }, 'could not update the workflow schedule on Temporal'));
     return workflowDto(row);
   });
 
