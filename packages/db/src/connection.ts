@@ -12,6 +12,8 @@ export interface CreateDbOptions {
   /** Role switched to on every new connection (the worker runs as `service_role`). */
   role?: 'service_role';
   applicationName?: string;
+  /** Called when an idle pooled connection fails (it is already discarded). */
+  onIdleError?: (error: Error) => void;
 }
 
 /**
@@ -27,5 +29,8 @@ export function createDb(url: string, opts: CreateDbOptions = {}): Database {
     application_name: opts.applicationName ?? 'workflow-builder',
     ...(opts.role ? { options: `-c role=${opts.role}` } : {}),
   });
+  // An idle connection the server closes (restart, failover, a dropped test database) is discarded
+  // by the pool; without a listener its 'error' event would crash the process.
+  pool.on('error', (error) => opts.onIdleError?.(error));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
