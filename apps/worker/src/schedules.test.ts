@@ -24,7 +24,7 @@ describe('schedule triggers become Temporal Schedules', () => {
   it('deploying creates the schedule; a scheduled run is recorded; undeploying deletes it', async () => {
     const wf = await h.createWorkflow('nightly-report', nightly);
     const { version } = await h.deploy(wf);
-    const state = await withCaller(h.apiDb, h.caller, (tx) => syncWorkflowSchedule(tx, h.client, wf));
+    const state = await withCaller(h.apiDb, h.caller, (tx) => syncWorkflowSchedule(tx, async () => h.client, wf));
     expect(state).toMatchObject({ scheduleId: scheduleIdOf(wf), cron: '30 2 * * *', timezone: 'Europe/Paris', paused: false, error: null });
 
     const handle = h.client.schedule.getHandle(scheduleIdOf(wf));
@@ -50,7 +50,7 @@ describe('schedule triggers become Temporal Schedules', () => {
 
     await withCaller(h.apiDb, h.caller, async (tx) => {
       await undeployWorkflow(tx, wf);
-      expect(await syncWorkflowSchedule(tx, h.client, wf)).toBeNull();
+      expect(await syncWorkflowSchedule(tx, async () => h.client, wf)).toBeNull();
     });
     await expect(handle.describe()).rejects.toMatchObject({ name: 'ScheduleNotFoundError' });
     const rows = await sql<{ n: number }>`select count(*)::int as n from public.workflow_scheduled_workflows where workflow_id = ${wf}`.execute(h.db);

@@ -3,6 +3,22 @@ import type { Client } from '@temporalio/client';
 import type { Tx } from '@workflow-builder/db';
 import { parseDefinition } from '@workflow-builder/definition';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
+import { EngineError } from './errors.ts';
+
+/** gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the cluster cannot be reached (as opposed to a refusal). */
+function isUnavailable(e: unknown): boolean {
+  const code = (e as { code?: number }).code;
+  return code === 14 || code === 4 || /connect|unavailable|deadline/i.test((e as Error).message ?? '');
+}
+
+async function temporalCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isUnavailable(e)) throw new EngineError('temporal_unavailable', `Temporal is unreachable: ${(e as Error).message}`);
+    throw e;
+  }
+}
 
 /** Temporal Schedule id of a workflow's schedule trigger: one schedule per workflow. */
 export const scheduleIdOf = (workflowId: string) => `wb-schedule-${workflowId}`;
@@ -37,7 +53,7 @@ export interface ScheduleState {
  * runs start without a run id; the worker records them as channel `schedule`, attributed to the
  * user who deployed. Call after the deploy / undeploy / status change has committed.
  */
-export async function syncWorkflowSchedule(tx: Tx, client: Client, workflowId: string): Promise<ScheduleState | null> {
+export async function syncWorkflowSchedule(tx: Tx, getClient: () => Promise<Client>, workflowId: string): Promise<ScheduleState | null> {
   const found = await sql<ScheduleSource>`
     select w.org_id, w.project_id, w.workstream_slug, w.definition, s.name as status, p.task_queue_name,
            c.version, c.workflow_type, w.execution_timeout_seconds, app.current_user_id() as user_id
@@ -48,13 +64,18 @@ export async function syncWorkflowSchedule(tx: Tx, client: Client, workflowId: s
     where w.id = ${workflowId}`.execute(tx);
   const wf = found.rows[0];
   const scheduleId = scheduleIdOf(workflowId);
-  const handle = client.schedule.getHandle(scheduleId);
+  // Connect lazily: workflows without a schedule never need Temporal here.
+  const handle = async () => (await temporalCall(getClient)).schedule.getHandle(scheduleId);
   const parsed = wf ? parseDefinition(wf.definition) : undefined;
   const trigger = parsed?.ok ? parsed.value.nodes.find((n) => n.kind === 'trigger.schedule') : undefined;
 
   if (!wf || !trigger || !wf.version || !wf.workflow_type || wf.status === 'archived') {
-    await handle.delete().catch((e: Error) => { if (e.name !== 'ScheduleNotFoundError') throw e; });
-    if (wf) await sql`delete from public.workflow_scheduled_workflows where workflow_id = ${workflowId} and work_queue_id is null`.execute(tx);
+    // Only a workflow that had a schedule touches Temporal: deploys of others do not depend on it.
+    const had = await sql<{ id: string }>`delete from public.workflow_scheduled_workflows
+      where workflow_id = ${workflowId} and work_queue_id is null returning id`.execute(tx);
+    if (had.rows.length) {
+      await temporalCall(async () => (await handle()).delete()).catch((e: Error) => { if (e.name !== 'ScheduleNotFoundError') throw e; });
+    }
     return null;
   }
 
@@ -79,12 +100,13 @@ export async function syncWorkflowSchedule(tx: Tx, client: Client, workflowId: s
   const spec = { cronExpressions: [config.cron], timezone };
   let error: string | null = null;
   try {
-    await handle.update((prev) => ({ ...prev, spec, action, state: { ...prev.state, paused } }));
+    await (await handle()).update((prev) => ({ ...prev, spec, action, state: { ...prev.state, paused } }));
   } catch (e) {
+    if (isUnavailable(e)) throw new EngineError('temporal_unavailable', `Temporal is unreachable: ${(e as Error).message}`);
     if ((e as Error).name !== 'ScheduleNotFoundError') error = (e as Error).message;
     else {
       try {
-        await client.schedule.create({ scheduleId, spec, action, state: { paused }, policies: { overlap: 'ALLOW_ALL' } });
+        await (await getClient()).schedule.create({ scheduleId, spec, action, state: { paused }, policies: { overlap: 'ALLOW_ALL' } });
       } catch (createError) {
         error = (createError as Error).message;
       }

@@ -27,8 +27,7 @@ async function compileIn<T>(tx: Tx, orgId: string, workflowId: string, fn: (work
  * committed (Temporal is not part of the database transaction).
  */
 export async function syncSchedule(app: FastifyInstance, req: FastifyRequest, orgId: string, workflowId: string): Promise<ScheduleState | null> {
-  const client = await app.temporal.client();
-  return inOrg(app, req, orgId, 'write', (tx) => syncWorkflowSchedule(tx, client, workflowId));
+  return inOrg(app, req, orgId, 'write', (tx) => engineCall(() => syncWorkflowSchedule(tx, () => app.temporal.client(), workflowId), {}));
 }
 
 async function waitForPickup(app: FastifyInstance, req: FastifyRequest, orgId: string, workflowId: string, version: number, ms: number): Promise<Date | null> {
