@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { migrateToLatest } from '@workflow-builder/db/migrator';
-import { createDb, syncBuiltinComponents } from '@workflow-builder/db';
+import { createDb, syncBuiltinComponents, syncBuiltinTemplates } from '@workflow-builder/db';
 import { generateTypes } from '@workflow-builder/db/codegen';
 import {
   createDatabase, dataDir, ensureAppRoles, migrationsDir, repoRoot, startEmbeddedPostgres, withDatabase,
@@ -21,7 +21,7 @@ export async function migrateAndPrepare(adminUrl: string): Promise<string[]> {
   const results = await migrateToLatest(adminUrl, migrationsDir);
   await ensureAppRoles(adminUrl);
   const db = createDb(adminUrl, { max: 1 });
-  try { await syncBuiltinComponents(db); } finally { await db.destroy(); }
+  try { await syncBuiltinComponents(db); await syncBuiltinTemplates(db); } finally { await db.destroy(); }
   return (results ?? []).map((r) => r.migrationName);
 }
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDb, syncBuiltinComponents } from '@workflow-builder/db';
+import { createDb, syncBuiltinComponents, syncBuiltinTemplates } from '@workflow-builder/db';
 import { createTestDatabase, freePort, repoRoot, waitFor } from '@workflow-builder/devstack';
 
 /**
@@ -13,6 +13,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const tdb = await createTestDatabase('e2e');
   const db = createDb(tdb.admin, { max: 1 });
   await syncBuiltinComponents(db);
+  await syncBuiltinTemplates(db);
   await db.destroy();
   const apiPort = await freePort();
   const webPort = await freePort();

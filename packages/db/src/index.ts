@@ -3,3 +3,4 @@ export * from './caller.ts';
 export type * from './schema.generated.ts';
 export * from './catalog.ts';
 export * from './secret-box.ts';
+export * from './templates.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { migrateToLatest } from '@workflow-builder/db/migrator';
-import { createDb, syncBuiltinComponents } from '@workflow-builder/db';
+import { createDb, syncBuiltinComponents, syncBuiltinTemplates } from '@workflow-builder/db';
 import { ensureAppRoles } from './app-roles.ts';
 import { migrationsDir } from './paths.ts';
 import { createDatabase, dropDatabase, startEmbeddedPostgres, withDatabase } from './postgres.ts';
@@ -33,7 +33,7 @@ export async function startTestServices(): Promise<TestServices> {
     await migrateToLatest(withDatabase(serverUrl, template), migrationsDir);
     await ensureAppRoles(withDatabase(serverUrl, template));
     const db = createDb(withDatabase(serverUrl, template), { max: 1 });
-    try { await syncBuiltinComponents(db); } finally { await db.destroy(); }
+    try { await syncBuiltinComponents(db); await syncBuiltinTemplates(db); } finally { await db.destroy(); }
     env.WB_TEST_PG_URL = withDatabase(serverUrl, 'postgres');
     env.WB_TEST_TEMPLATE_DB = template;
     stops.push(() => dropDatabase(serverUrl, template).catch(() => {}));

@@ -173,6 +173,14 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/versions/:version', expect: READ },
   { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/validate', expect: READ, body: () => ({}) },
 
+  // Templates (built-ins are synced into every test database).
+  { method: 'GET', url: '/v1/orgs/:orgId/templates', expect: READ },
+  { method: 'GET', url: '/v1/orgs/:orgId/templates/:templateId', expect: READ, setup: async () => ({ templateId: 'approval-with-timeout' }) },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/templates/:templateId/instantiate', expect: WRITE(201),
+    setup: async () => ({ templateId: 'approval-with-timeout' }), body: (f) => ({ projectId: f.params['projectId'], name: `T ${uniq()}` }),
+  },
+
   // Statistics.
   { method: 'GET', url: '/v1/orgs/:orgId/statistics/activities', expect: READ },
 

@@ -10,6 +10,7 @@ import { workerRoutes } from './workers/index.ts';
 import { componentRoutes } from './components/index.ts';
 import { agentPromptRoutes } from './agent-prompts/index.ts';
 import { workflowRoutes } from './workflows/index.ts';
+import { templateRoutes } from './templates/index.ts';
 import { statisticsRoutes } from './statistics/index.ts';
 import { deploymentRoutes } from './deployments/index.ts';
 import { runRoutes, workflowRunRoutes } from './runs/index.ts';
@@ -32,6 +33,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(componentRoutes, { prefix: '/orgs/:orgId/components' });
   await app.register(agentPromptRoutes, { prefix: '/orgs/:orgId/agent-prompts' });
   await app.register(workflowRoutes, { prefix: '/orgs/:orgId/workflows' });
+  await app.register(templateRoutes, { prefix: '/orgs/:orgId/templates' });
   await app.register(deploymentRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId' });
   await app.register(workflowRunRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/runs' });
   await app.register(webhookRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/webhooks' });

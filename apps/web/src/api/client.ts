@@ -211,6 +211,50 @@ export const validateWorkflow = (orgId: string, workflowId: string, definition: 
   })
 
 // ---------------------------------------------------------------------------------------------
+// Templates (/v1/orgs/:orgId/templates)
+// ---------------------------------------------------------------------------------------------
+
+export interface TemplateSummary {
+  /** A built-in's readable id (`approval-with-timeout`) or an organisation template's uuid. */
+  id: string
+  orgId: string | null
+  builtIn: boolean
+  name: string
+  goal: string | null
+  category: string | null
+  /** Usually strings; render anything else as JSON text. */
+  steps: unknown[]
+  conditions: unknown[]
+  outputs: unknown[]
+  visibility: Visibility
+  usageCount: number
+  nodeCount: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Template extends TemplateSummary {
+  definition: WorkflowDefinition | null
+}
+
+/** GET /orgs/:orgId/templates: active templates visible to the caller, by category then name (at most 200). */
+export const listTemplates = (orgId: string, query: { category?: string | undefined } = {}, signal?: AbortSignal) =>
+  request<{ items: TemplateSummary[] }>('GET', `/orgs/${enc(orgId)}/templates`, { query: { ...query }, signal })
+
+export const getTemplate = (orgId: string, templateId: string, signal?: AbortSignal) =>
+  request<Template>('GET', `/orgs/${enc(orgId)}/templates/${enc(templateId)}`, { signal })
+
+export interface InstantiateTemplateBody {
+  projectId: string
+  name: string
+  kebabName?: string
+}
+
+/** POST .../templates/:templateId/instantiate: a new workflow with the template's definition. */
+export const instantiateTemplate = (orgId: string, templateId: string, body: InstantiateTemplateBody) =>
+  request<Workflow>('POST', `/orgs/${enc(orgId)}/templates/${enc(templateId)}/instantiate`, { body })
+
+// ---------------------------------------------------------------------------------------------
 // Engine: deploy and compiled code (ASSUMED shapes)
 // ---------------------------------------------------------------------------------------------
 

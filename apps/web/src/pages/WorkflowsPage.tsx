@@ -18,6 +18,7 @@ import { useDebouncedValue } from '../hooks/useDebouncedValue.ts'
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx'
 import { Dialog } from '../ui/Dialog.tsx'
 import { formatDateTime } from '../ui/format.ts'
+import { TemplatesDialog } from './TemplatesDialog.tsx'
 import { EmptyState, ErrorState, InlineError, Loading } from '../ui/states.tsx'
 
 const STATUSES: readonly WorkflowStatus[] = ['draft', 'active', 'paused', 'archived']
@@ -76,6 +77,7 @@ export function WorkflowsPage() {
   }
 
   const [creating, setCreating] = useState(false)
+  const [fromTemplate, setFromTemplate] = useState(false)
   const [creatingProject, setCreatingProject] = useState(false)
   const [archiving, setArchiving] = useState<WorkflowSummary | undefined>(undefined)
   const [actionError, setActionError] = useState<unknown>(undefined)
@@ -119,6 +121,9 @@ export function WorkflowsPage() {
           <>
             <button type="button" onClick={() => setCreatingProject(true)}>
               New project
+            </button>
+            <button type="button" onClick={() => setFromTemplate(true)} disabled={projects.data === undefined}>
+              Start from a template
             </button>
             <button type="button" className="primary" onClick={() => setCreating(true)} disabled={projects.data === undefined}>
               New workflow
@@ -241,6 +246,19 @@ export function WorkflowsPage() {
           }}
           onNewProject={() => {
             setCreating(false)
+            setCreatingProject(true)
+          }}
+        />
+      )}
+      {fromTemplate && permissions.canWrite && (
+        <TemplatesDialog
+          orgId={org.id}
+          projects={projects.data ?? []}
+          defaultProjectId={projectId}
+          onClose={() => setFromTemplate(false)}
+          onCreated={(workflow) => navigate(`/orgs/${org.id}/workflows/${workflow.id}`)}
+          onNewProject={() => {
+            setFromTemplate(false)
             setCreatingProject(true)
           }}
         />

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { validateWorkflow } from '@workflow-builder/definition';
 import type { Tx } from '@workflow-builder/db';
-import { inOrg, isoRequired, savepoint } from '../../lib/context.ts';
+import type { Static } from 'typebox';
+import { inOrg, isoRequired, savepoint, type OrgContext } from '../../lib/context.ts';
 import { syncSchedule } from '../deployments/index.ts';
 import { afterCursor, containsPattern, cursorTs, decodeCursor, toPage } from '../../lib/pagination.ts';
 import { isPgError } from '../../lib/pg-errors.ts';
@@ -41,6 +42,35 @@ async function versionOf(tx: Tx, orgId: string, id: string): Promise<number> {
   return row.definition_version;
 }
 
+/**
+ * Creates a workflow from a POST /workflows body in the caller's transaction (kebabName derived
+ * from the name unless given; nodes and edges saved) and returns it. Also used to instantiate templates.
+ */
+export async function insertWorkflow(tx: Tx, ctx: OrgContext, b: Static<typeof CreateWorkflowBody>): Promise<WorkflowRow & { definition: unknown }> {
+  const kebabName = b.kebabName ?? kebabFromName(b.name);
+  if (kebabName === '') throw invalid('/kebabName', 'required', 'cannot derive a kebab name from this name; give kebabName');
+  const definition = b.definition ?? emptyDefinition();
+  assertUniqueIds(definition);
+  const project = await findProject(tx, ctx.orgId, b.projectId, '/projectId');
+  const { id } = await tx.insertInto('workflows').values({
+    org_id: ctx.orgId,
+    project_id: project.id,
+    workstream_slug: project.workstream_slug,
+    name: b.name.trim(),
+    display_name: b.displayName ?? null,
+    description: b.description ?? null,
+    kebab_name: kebabName,
+    created_by: ctx.userId,
+    visibility_id: sql<string>`app.visibility_id(${b.visibility ?? 'organization'})`,
+    task_queue_id: taskQueueId(ctx.orgId, project.task_queue_name),
+    definition: JSON.stringify(definition),
+    ...(b.maxConcurrentExecutions !== undefined ? { max_concurrent_executions: b.maxConcurrentExecutions } : {}),
+    ...(b.executionTimeoutSeconds !== undefined ? { execution_timeout_seconds: b.executionTimeoutSeconds } : {}),
+  }).returning('id').executeTakeFirstOrThrow();
+  await saveGraph(tx, ctx.orgId, id, definition);
+  return findWorkflow(tx, ctx.orgId, id);
+}
+
 /** Workflows: definition, denormalised graph, status, history, duplicate and validation. */
 export const workflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -70,31 +100,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: OrgParams, body: CreateWorkflowBody, response: { 201: Workflow, ...problemResponses },
     },
   }, async (req, reply) => {
-    const b = req.body;
-    const kebabName = b.kebabName ?? kebabFromName(b.name);
-    if (kebabName === '') throw invalid('/kebabName', 'required', 'cannot derive a kebab name from this name; give kebabName');
-    const definition = b.definition ?? emptyDefinition();
-    assertUniqueIds(definition);
-    const row = await inOrg(app, req, req.params.orgId, 'write', async (tx, ctx) => {
-      const project = await findProject(tx, ctx.orgId, b.projectId, '/projectId');
-      const { id } = await tx.insertInto('workflows').values({
-        org_id: ctx.orgId,
-        project_id: project.id,
-        workstream_slug: project.workstream_slug,
-        name: b.name.trim(),
-        display_name: b.displayName ?? null,
-        description: b.description ?? null,
-        kebab_name: kebabName,
-        created_by: ctx.userId,
-        visibility_id: sql<string>`app.visibility_id(${b.visibility ?? 'organization'})`,
-        task_queue_id: taskQueueId(ctx.orgId, project.task_queue_name),
-        definition: JSON.stringify(definition),
-        ...(b.maxConcurrentExecutions !== undefined ? { max_concurrent_executions: b.maxConcurrentExecutions } : {}),
-        ...(b.executionTimeoutSeconds !== undefined ? { execution_timeout_seconds: b.executionTimeoutSeconds } : {}),
-      }).returning('id').executeTakeFirstOrThrow();
-      await saveGraph(tx, ctx.orgId, id, definition);
-      return findWorkflow(tx, ctx.orgId, id);
-    });
+    const row = await inOrg(app, req, req.params.orgId, 'write', (tx, ctx) => insertWorkflow(tx, ctx, req.body));
     return reply.code(201).send(workflowDto(row));
   });
 
