@@ -204,4 +204,23 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
       await finalScreenshot(page, 'approve-from-run-page');
     }
   });
+
+  it('starts a workflow from a template and opens it in the editor', async () => {
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page, builder);
+      await page.goto(`/orgs/${orgId}/workflows`);
+      await page.getByRole('button', { name: 'Start from a template' }).click();
+      await page.getByRole('button', { name: 'Use template Approval with timeout' }).click();
+      await page.getByRole('dialog').getByLabel('Name').fill('Approve holidays');
+      await page.getByRole('dialog').getByRole('button', { name: 'Create workflow' }).click();
+      await page.waitForURL(/\/workflows\/[0-9a-f-]{36}/);
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(2);
+      expect(await page.locator('[data-testid^="node-"][data-kind="signal.wait"]').count()).toBe(1);
+      const list = await api.get<{ items: Array<{ id: string; usageCount: number }> }>(`/v1/orgs/${orgId}/templates`);
+      expect(list.items.find((t) => t.id === 'approval-with-timeout')?.usageCount).toBeGreaterThanOrEqual(1);
+    } finally {
+      await finalScreenshot(page, 'start-from-template');
+    }
+  });
 });
