@@ -57,6 +57,13 @@ export function postmasterPid(port: number): number | null {
   return null;
 }
 
+/** The first process named `comm` among the descendants of this process. */
+export function childNamed(comm: string): number | null {
+  const procs = allProcs();
+  const mine = new Set(treePids(process.pid, procs));
+  return procs.find((p) => mine.has(p.pid) && p.comm === comm)?.pid ?? null;
+}
+
 /** Busy and total CPU time of the whole machine (all cores), in ms. */
 function machineCpu(): { busyMs: number; totalMs: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
@@ -84,6 +91,7 @@ export class CpuMeter {
   private machine0 = machineCpu();
   private t0 = performance.now();
 
+  /** Roots whose whole process tree counts; 'self' is this process alone (not its children). */
   constructor(private readonly roots: Record<string, number | 'self'>) {
     for (const p of allProcs()) this.start.set(p.pid, p.cpuMs);
   }
@@ -94,7 +102,7 @@ export class CpuMeter {
     const groups: Record<string, number> = {};
     let counted = 0;
     for (const [name, root] of Object.entries(this.roots)) {
-      const pids = treePids(root === 'self' ? process.pid : root, procs);
+      const pids = root === 'self' ? [process.pid] : root < 0 ? [] : treePids(root, procs);
       let ms = 0;
       for (const pid of pids) {
         const p = byPid.get(pid);
@@ -124,4 +132,20 @@ export async function busiestProcesses(ms = 2000, top = 5): Promise<Array<{ pid:
     .filter((p) => p.cores > 0.02)
     .sort((a, b) => b.cores - a.cores)
     .slice(0, top);
+}
+
+/**
+ * Waits (at most `maxWaitMs`) until the rest of the machine uses less than `threshold` cores over
+ * 3 s, so a benchmark does not start in the middle of someone else's build. Returns what was busy
+ * at the last look (reported with the results either way).
+ */
+export async function waitForQuiet(maxWaitMs: number, threshold = 0.3, log: (m: string) => void = () => {}): Promise<{ waitedMs: number; busy: Array<{ pid: number; comm: string; cores: number }> }> {
+  const t0 = Date.now();
+  for (;;) {
+    const busy = await busiestProcesses(3000, 8);
+    const total = busy.filter((p) => p.pid !== process.pid).reduce((s, p) => s + p.cores, 0);
+    if (total < threshold || Date.now() - t0 > maxWaitMs) return { waitedMs: Date.now() - t0, busy };
+    log(`machine busy (${total.toFixed(2)} cores: ${busy.map((p) => `${p.comm}:${p.cores.toFixed(2)}`).join(' ')}); waiting`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
 }

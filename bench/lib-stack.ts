@@ -8,7 +8,8 @@
  * Differences from the e2e setup, all for measuring:
  * - WB_RATE_LIMIT_MAX is raised: the API's global limit (600 requests a minute per client IP) would
  *   answer 429 to almost every request of a 50-connection load test from 127.0.0.1.
- * - LOG_LEVEL=warn as in e2e (no per-request log lines).
+ * - LOG_LEVEL=warn as in e2e (no per-request log lines); the worker polls at its default 5 s
+ *   (e2e makes it 1 s).
  * - `pg: 'durable'` runs Postgres with fsync and synchronous_commit on (production settings) in a
  *   throw-away folder; the default `fast` is the test clusters' setup (fsync, synchronous_commit,
  *   full_page_writes off), which flatters writes.
@@ -40,8 +41,12 @@ export interface StackOptions {
   webOutDir?: string;
   /** Extra vite build flags (e.g. ['--minify', 'false', '--sourcemap']). */
   webBuildArgs?: string[];
-  /** NODE_OPTIONS for the API process (e.g. --cpu-prof). */
-  apiNodeOptions?: string;
+  /** Build the web app from this folder instead of apps/web (a patched copy, for A/B experiments). */
+  webDir?: string;
+  /** Run the API from this folder instead of apps/api (a patched copy, for A/B experiments). */
+  apiDir?: string;
+  /** Node flags for the API process (e.g. --cpu-prof): it then runs as `node <flags> --import tsx src/main.ts`. */
+  apiNodeArgs?: string[];
   log?: (msg: string) => void;
 }
 
@@ -127,29 +132,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     log('starting the API' + (opts.worker === false ? '' : ' and the worker manager'));
-    const api = start('api', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/api'), {
+    const apiCmd: [string, string[]] = opts.apiNodeArgs ? [process.execPath, [...opts.apiNodeArgs, '--import', 'tsx', 'src/main.ts']] : [tsx, ['src/main.ts']];
+    const api = start('api', apiCmd[0], apiCmd[1], opts.apiDir ?? path.join(repoRoot, 'apps/api'), {
       ...temporal, DATABASE_URL: tdb.api, PORT: String(apiPort), LOG_LEVEL: 'warn', NODE_ENV: 'production',
       WB_SECRET_KEY: 'ab'.repeat(32), WB_RATE_LIMIT_MAX: '1000000000', TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
-      ...(opts.apiNodeOptions ? { NODE_OPTIONS: opts.apiNodeOptions } : {}),
     });
     let workerPid: number | null = null;
     if (opts.worker !== false) {
-      workerPid = start('worker', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/worker'), { ...temporal, DATABASE_URL: tdb.worker, WB_DEPLOY_POLL_MS: '1000', WB_SECRET_KEY: 'ab'.repeat(32) }).pid ?? null;
+      workerPid = start('worker', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/worker'), { ...temporal, DATABASE_URL: tdb.worker, WB_SECRET_KEY: 'ab'.repeat(32) }).pid ?? null;
     }
 
     let webUrl: string | null = null;
     if (opts.web) {
-      const webDir = path.join(repoRoot, 'apps/web');
-      const outArgs = opts.webOutDir ? ['--outDir', opts.webOutDir, '--emptyOutDir'] : [];
-      log(`vite build${opts.webBuildArgs?.length ? ` ${opts.webBuildArgs.join(' ')}` : ''}`);
-      const build = spawnSync(vite, ['build', '--logLevel', 'warn', ...outArgs, ...(opts.webBuildArgs ?? [])], { cwd: webDir, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
-      const webPort = await freePort();
-      start('web', vite, ['preview', '--port', String(webPort), '--strictPort', '--host', '127.0.0.1', ...(opts.webOutDir ? ['--outDir', opts.webOutDir] : [])], webDir, { WB_API_URL: apiUrl });
-      webUrl = `http://127.0.0.1:${webPort}`;
+      const web = await previewWeb(apiUrl, { outDir: opts.webOutDir, buildArgs: opts.webBuildArgs, webDir: opts.webDir, log, start });
+      webUrl = web.url;
     }
 
-    const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
     try {
       await waitFor('the API', () => ok(`${apiUrl}/health`), 120_000, 300);
       if (webUrl) await waitFor('the web app', () => ok(`${webUrl}/`), 60_000, 300);
@@ -162,4 +160,36 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stopAll();
     throw e;
   }
+}
+
+const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+
+type Starter = (name: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) => ChildProcess;
+
+/**
+ * `vite build` of apps/web (into `outDir` when given, with extra build flags) and `vite preview`
+ * of it proxying /api to `apiUrl`. With `start` the preview is one of the stack's processes;
+ * without, it is stopped by the returned stop().
+ */
+export async function previewWeb(apiUrl: string, opts: { outDir?: string; buildArgs?: string[]; webDir?: string; log?: (msg: string) => void; start?: Starter } = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const webDir = opts.webDir ?? path.join(repoRoot, 'apps/web');
+  const outArgs = opts.outDir ? ['--outDir', opts.outDir, '--emptyOutDir'] : [];
+  opts.log?.(`vite build${opts.buildArgs?.length ? ` ${opts.buildArgs.join(' ')}` : ''}${opts.outDir ? ` --outDir ${opts.outDir}` : ''} in ${webDir}`);
+  const build = spawnSync(vite, ['build', '--logLevel', 'warn', ...outArgs, ...(opts.buildArgs ?? [])], { cwd: webDir, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+  const port = await freePort();
+  const args = ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(opts.outDir ? ['--outDir', opts.outDir] : [])];
+  const env = { WB_API_URL: apiUrl };
+  const child = opts.start
+    ? opts.start('web', vite, args, webDir, env)
+    : spawn(vite, args, { cwd: webDir, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  if (!opts.start) await waitFor('the web preview', () => ok(`${url}/`), 60_000, 300);
+  return {
+    url,
+    stop: async () => {
+      if (opts.start || child.exitCode !== null) return;
+      await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); setTimeout(resolve, 10_000); });
+    },
+  };
 }
