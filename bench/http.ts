@@ -21,7 +21,7 @@
  *   [--connections=50] [--runs=1000000] [--pg=fast|durable] [--only=list-runs,save] [--api-cpu-prof]
  * Writes bench/results/http-<date>[-pg-durable].json and prints tables. No timed assertions.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   const busyBefore = quiet.busy;
   log(`busiest processes before starting (after waiting ${Math.round(quiet.waitedMs / 1000)} s for a quiet machine): ${JSON.stringify(busyBefore)}`);
 
-  const stack = await startStack({ worker: true, pg: PG_MODE, log, ...(API_DIR ? { apiDir: API_DIR } : {}), apiNodeArgs: flag('api-cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'results', 'http-api-cpu-prof')}`] : undefined });
+  const apiEnv = Object.fromEntries(arg('api-env', '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const stack = await startStack({ worker: true, pg: PG_MODE, log, apiEnv, ...(API_DIR ? { apiDir: API_DIR } : {}), apiNodeArgs: flag('api-cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'results', 'http-api-cpu-prof')}`] : undefined });
   const apiUrl = stack.apiUrl;
   const pgPort = Number(new URL(process.env.WB_TEST_PG_URL!).port);
   const roots = () => ({
@@ -302,9 +303,9 @@ async function main(): Promise<void> {
   }
 
   const busyAfter = await busiestProcesses(2000);
-  const out = { environment: env, settings: { durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, runs: RUNS, nodes: NODES, pgMode: PG_MODE, apiDir: API_DIR || 'apps/api' }, pgSettings: stack.pgSettings, busyBefore, busyAfter, seeded, results, plans, breakdown, experiments };
+  const out = { environment: env, settings: { durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, runs: RUNS, nodes: NODES, pgMode: PG_MODE, apiDir: API_DIR || 'apps/api', apiEnv: arg('api-env', '') }, pgSettings: stack.pgSettings, busyBefore, busyAfter, seeded, results, plans, breakdown, experiments };
   mkdirSync(path.join(here, 'results'), { recursive: true });
-  const file = path.join(here, 'results', `http-${env.date.slice(0, 10)}${PG_MODE === 'durable' ? '-pg-durable' : ''}${ONLY.length ? `-${ONLY.join('+')}` : ''}${LABEL ? `-${LABEL}` : ''}.json`);
+  const file = path.join(here, 'results', `http-${env.date.slice(0, 10)}${PG_MODE === 'durable' ? '-pg-durable' : ''}${ONLY.length ? `-${ONLY.join('+')}` : ''}${flag('api-cpu-prof') ? '-api-cpu-prof' : ''}${LABEL ? `-${LABEL}` : ''}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
 
   console.log(`\nHTTP benchmarks, ${CONNECTIONS} connections, ${DURATION} s each (after ${WARMUP} s warm-up); ${env.nproc} CPUs, Node ${env.node}, Postgres ${stack.pgSettings.server_version} (${PG_MODE})\n`);
@@ -322,11 +323,12 @@ async function main(): Promise<void> {
   for (const [name, plan] of Object.entries(plans)) console.log(`\n--- plan: ${name} ---\n${plan}`);
   const profDir = path.join(here, 'results', 'http-api-cpu-prof');
   if (flag('api-cpu-prof')) {
-    for (const f of readdirSync(profDir)) {
-      const summary = summariseProfile(path.join(profDir, f), 45);
-      writeFileSync(path.join(here, 'results', `http-api-cpu-profile-${ONLY.join('+') || 'all'}.json`), JSON.stringify(summary, null, 2) + '\n');
-      console.log(`\nAPI CPU profile ${f}:\n${JSON.stringify(summary, null, 1)}`);
-    }
+    // One file per thread; the API's main thread is the busiest.
+    const summaries = readdirSync(profDir).map((f) => summariseProfile(path.join(profDir, f), 45)).sort((a, b) => b.busyMs - a.busyMs);
+    const main = summaries[0]!;
+    writeFileSync(path.join(here, 'results', `http-api-cpu-profile-${ONLY.join('+') || 'all'}.json`), JSON.stringify({ ...main, file: path.basename(main.file) }, null, 2) + '\n');
+    console.log(`\nAPI CPU profile (main thread, ${path.basename(main.file)}):\n${JSON.stringify(main, null, 1)}`);
+    rmSync(profDir, { recursive: true, force: true });
   }
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }

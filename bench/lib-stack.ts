@@ -43,6 +43,8 @@ export interface StackOptions {
   webBuildArgs?: string[];
   /** Build the web app from this folder instead of apps/web (a patched copy, for A/B experiments). */
   webDir?: string;
+  /** Extra environment of the API process (e.g. { LOG_LEVEL: 'info' }, compose's default). */
+  apiEnv?: Record<string, string>;
   /** Run the API from this folder instead of apps/api (a patched copy, for A/B experiments). */
   apiDir?: string;
   /** Node flags for the API process (e.g. --cpu-prof): it then runs as `node <flags> --import tsx src/main.ts`. */
@@ -136,6 +138,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const api = start('api', apiCmd[0], apiCmd[1], opts.apiDir ?? path.join(repoRoot, 'apps/api'), {
       ...temporal, DATABASE_URL: tdb.api, PORT: String(apiPort), LOG_LEVEL: 'warn', NODE_ENV: 'production',
       WB_SECRET_KEY: 'ab'.repeat(32), WB_RATE_LIMIT_MAX: '1000000000', TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+      ...opts.apiEnv,
     });
     let workerPid: number | null = null;
     if (opts.worker !== false) {
