@@ -24,7 +24,7 @@ export interface ApiEnv {
   /** `env`: from WB_SECRET_KEY; `dev`: the fixed development key (a warning is logged). */
   secretKeySource: 'env' | 'dev';
   /** Fastify `trustProxy`: honour X-Forwarded-* (client IP for rate limits, https for Secure cookies). */
-  trustProxy: boolean | string;
+  trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   /** Session lifetime. */
   sessionTtlMs: number;
   /** How long `POST .../deploy` waits for a worker to pick the version up, unless `?wait=` says otherwise (WB_DEPLOY_WAIT_SECONDS, default 15; 0 = do not wait). */
@@ -61,10 +61,19 @@ function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return n;
 }
 
-function trustProxy(raw: string | undefined): boolean | string {
+/**
+ * `true`/`false`, a hop count (`1`: trust the one proxy in front, e.g. the compose nginx, whose
+ * address is not known in advance) or an address/CIDR list, as Fastify accepts.
+ */
+export function trustProxy(raw: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
   if (raw === undefined || raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;
-  return raw; // an address list / CIDR, as Fastify accepts
+  if (/^\d+$/.test(raw)) {
+    // What Fastify does with a number (its types only take the function form).
+    const hops = Number(raw);
+    return (_address, hop) => hop < hops;
+  }
+  return raw;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {

@@ -215,6 +215,10 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.environment).toHaveProperty('POSTGRES_PWD');
   });
 
+  it('has the api trust the one proxy in front of it (per-client rate limits behind nginx)', () => {
+    expect((services.api?.environment as Record<string, unknown>)['TRUST_PROXY']).toBe('1');
+  });
+
   it('runs migrate as a one-shot and starts api and worker after it succeeded and temporal is healthy', () => {
     expect(services.migrate?.restart).toBe('no');
     expect(services.migrate?.environment).toHaveProperty('DATABASE_ADMIN_URL');
