@@ -18,15 +18,21 @@ export class TemporalService {
     return new Client({ connection: await this.connect(), namespace: this.namespace });
   }
 
-  /** True when the frontend answers and the namespace exists. */
-  async healthy(): Promise<boolean> {
-    try {
-      const conn = await this.connect();
-      await conn.workflowService.describeNamespace({ namespace: this.namespace }, );
-      return true;
-    } catch {
-      return false;
-    }
+  private check: { at: number; result: Promise<boolean> } | null = null;
+
+  /**
+   * True when the frontend answers and the namespace exists. Concurrent callers share one check
+   * and a result is reused for `maxAgeMs`: load balancers and compose probe /health often, and
+   * a describeNamespace per probe showed up as seconds of p99 under 50 concurrent probes.
+   */
+  healthy(maxAgeMs = 2_000): Promise<boolean> {
+    const now = Date.now();
+    if (this.check && now - this.check.at < maxAgeMs) return this.check.result;
+    const result = this.connect()
+      .then((conn) => conn.workflowService.describeNamespace({ namespace: this.namespace }))
+      .then(() => true, () => false);
+    this.check = { at: now, result };
+    return result;
   }
 
   async close(): Promise<void> {
