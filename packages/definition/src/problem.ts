@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'invalid_cron'
   | 'invalid_timezone'
   | 'invalid_retry'
+  | 'invalid_cache'
   | 'unknown_signal'
   | 'unknown_workflow'
   // edges

@@ -81,6 +81,36 @@ export const RetryPolicySchema = Type.Object(
 /** @see RetryPolicySchema */
 export type RetryPolicy = Static<typeof RetryPolicySchema>
 
+/** Longest a cached step result is kept: one year. */
+export const MAX_CACHE_TTL_SECONDS = 31_536_000
+
+/**
+ * Step cache of an activity node: a run reuses the stored output of an earlier run of the same
+ * workflow and node with the same key instead of calling the activity (the step is recorded as
+ * `cached`). The key defaults to a hash of the node's resolved config.
+ *
+ * @example
+ * const cache: StepCache = { key: '{{ input.userId }}', ttlSeconds: 3_600 }
+ */
+export const StepCacheSchema = Type.Object(
+  {
+    key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: LIMITS.string,
+        title: 'Cache key',
+        description: 'A {{ }} expression (or text) identifying equivalent calls; default: a hash of the resolved config.',
+      }),
+    ),
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_CACHE_TTL_SECONDS, title: 'Keep for (seconds)', description: 'Default: never expires.' }),
+    ),
+  },
+  { additionalProperties: false, title: 'Cache result' },
+)
+/** @see StepCacheSchema */
+export type StepCache = Static<typeof StepCacheSchema>
+
 /**
  * A node on the canvas. `config` is checked against the node kind's `configSchema` by `validateWorkflow`.
  *
@@ -103,6 +133,7 @@ export const WorkflowNodeSchema = Type.Object(
         description: 'Start-to-close timeout of the activity (or child workflow) this node runs as.',
       }),
     ),
+    cache: Type.Optional(StepCacheSchema),
   },
   { additionalProperties: false },
 )

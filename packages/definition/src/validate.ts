@@ -69,6 +69,21 @@ function retryProblems(retry: unknown, where: { nodeId?: string; prefix: string 
   return []
 }
 
+/** `cache` is for activity nodes only (workflow-side nodes are cheap and deterministic), and its key must parse. */
+function cacheProblems(graph: WorkflowGraph, nodeId: string, cache: unknown): Problem[] {
+  if (cache === undefined) return []
+  const descriptor = graph.nodes.get(nodeId)?.descriptor
+  if (descriptor !== undefined && descriptor.runsIn !== 'activity') {
+    return [{ nodeId, field: 'cache', code: 'invalid_cache', message: `only activity nodes can cache their result; ${descriptor.kind} runs in the workflow` }]
+  }
+  const key = isObject(cache) ? cache['key'] : undefined
+  if (typeof key === 'string' && isExpression(key)) {
+    const syntax = templateSyntaxError(key)
+    if (syntax !== undefined) return [{ nodeId, field: 'cache.key', code: 'expression_syntax', message: syntax.detail }]
+  }
+  return []
+}
+
 function duplicateNames(list: unknown, collection: 'signals' | 'queries'): Problem[] {
   if (!Array.isArray(list)) return []
   const seen = new Set<string>()
@@ -197,6 +212,7 @@ export function validateWorkflow(definition: unknown, options: ValidateOptions =
   }
   for (const node of Array.isArray(definition['nodes']) ? definition['nodes'].filter(isObject) : []) {
     if (typeof node['id'] === 'string') problems.push(...retryProblems(node['retry'], { nodeId: node['id'], prefix: 'retry.' }))
+    if (typeof node['id'] === 'string') problems.push(...cacheProblems(graph, node['id'], node['cache']))
   }
   const settings = definition['settings']
   if (isObject(settings)) problems.push(...retryProblems(settings['defaultRetry'], { prefix: 'settings.defaultRetry.' }))
