@@ -7,7 +7,6 @@
 import { type NodeKindDescriptor, type OutputHandle, outputHandles } from './node-kind.ts'
 import { nodeConfigSchemaValid } from './node-config.ts'
 import { getNodeKind } from './node-kinds/index.ts'
-import { FOR_EACH_ITEM_HANDLE } from './node-kinds/flow-for-each.ts'
 import type { Problem } from './problem.ts'
 
 /** The minimal node and edge shape the graph is built from (a `WorkflowDefinition` fits). */
@@ -391,24 +390,36 @@ export function immediatePostDominators(graph: WorkflowGraph, options: Traversal
  * immediatePostDominators(graph, { skipEdge: (edge) => isLoopBodyEdge(graph, edge) })
  */
 export function isLoopBodyEdge(graph: WorkflowGraph, edge: GraphEdge): boolean {
-  return edge.handle === FOR_EACH_ITEM_HANDLE && graph.nodes.get(edge.source)?.kind === 'flow.forEach'
+  const loop = graph.nodes.get(edge.source)?.descriptor?.loop
+  return loop !== undefined && edge.handle === loop.bodyHandle
 }
 
 /**
- * The body region of a `flow.forEach`: every node reachable from its `item` handle.
+ * Whether the node is a loop (its kind descriptor has `loop`: `flow.forEach`, `queue.process`).
+ *
+ * @example
+ * isLoopNode(graph.nodes.get('each')) // true
+ */
+export function isLoopNode(node: GraphNode | undefined): boolean {
+  return node?.descriptor?.loop !== undefined
+}
+
+/**
+ * The body region of a loop node (`flow.forEach`, `queue.process`): every node reachable from its `item` handle.
  *
  * @example
  * forEachBody(graph, 'each') // Set { 'fetchItem', 'shapeItem' }
  */
 export function forEachBody(graph: WorkflowGraph, forEachId: string): Set<string> {
-  const entries = outgoingEdges(graph, forEachId, FOR_EACH_ITEM_HANDLE).map((edge) => edge.target)
+  const handle = graph.nodes.get(forEachId)?.descriptor?.loop?.bodyHandle ?? 'item'
+  const entries = outgoingEdges(graph, forEachId, handle).map((edge) => edge.target)
   const body = reachableFrom(graph, entries)
   body.delete(forEachId)
   return body
 }
 
 /**
- * For every node, the `flow.forEach` nodes whose body contains it (outermost first is not
+ * For every node, the loop nodes (`flow.forEach`, `queue.process`) whose body contains it (outermost first is not
  * guaranteed; use it as a set).
  *
  * @example
@@ -417,7 +428,7 @@ export function forEachBody(graph: WorkflowGraph, forEachId: string): Set<string
 export function enclosingLoops(graph: WorkflowGraph): Map<string, string[]> {
   const loops = new Map<string, string[]>()
   for (const node of graph.nodes.values()) {
-    if (node.kind !== 'flow.forEach') continue
+    if (!isLoopNode(node)) continue
     for (const member of forEachBody(graph, node.id)) {
       const list = loops.get(member) ?? []
       list.push(node.id)

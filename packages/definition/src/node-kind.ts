@@ -76,6 +76,11 @@ export interface NodeKindDescriptor<Config = Record<string, unknown>> {
   readonly expressionFields: readonly string[]
   /** Icon name (lucide). */
   readonly icon: string
+  /**
+   * Loop kinds (`flow.forEach`, `queue.process`): the region reachable from `bodyHandle` is the
+   * body, run repeatedly with `item`/`index` in scope; `doneHandle` continues after the loop.
+   */
+  readonly loop?: { readonly bodyHandle: string; readonly doneHandle: string }
   /** Extra checks the schema cannot express (cron syntax, unique case ids); runs on schema-valid configs only. */
   readonly checkConfig?: CheckOf<Config>
 }

@@ -12,6 +12,25 @@ export const ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,63}$'
  */
 export const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
 
+/**
+ * Work queue names: an identifier short enough that the generated `<name>_enqueue` etc. stay
+ * identifiers of at most 64 characters.
+ */
+export const QUEUE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,39}$'
+
+/** Dotted paths into a JSON object (`orderId`, `customer.id`): identifiers separated by `.`. */
+export const FIELD_PATH_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$'
+
+/**
+ * What a declared query returns: `state`, `input[.path]`, `steps.<nodeId>.output[.path]` or
+ * `queues.<queue>`. A plain path, not JSONata: query handlers must answer synchronously.
+ */
+export const QUERY_RETURNS_PATTERN =
+  '^(state|input(\\.[A-Za-z_][A-Za-z0-9_]*)*|steps\\.[A-Za-z][A-Za-z0-9_-]{0,63}\\.output(\\.[A-Za-z_][A-Za-z0-9_]*)*|queues\\.[A-Za-z_][A-Za-z0-9_]{0,39})$'
+
+/** Largest `maxSize` of a work queue (the queue lives in workflow memory and is carried over continue-as-new). */
+export const MAX_QUEUE_SIZE = 10_000
+
 /** Workflow slugs (`workflows.slug`): lowercase kebab-case, at most 64 characters. */
 export const SLUG_PATTERN = '^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$'
 

@@ -39,6 +39,10 @@ export type ProblemCode =
   // signals and queries declared on the definition
   | 'duplicate_signal'
   | 'duplicate_query'
+  // work queues declared on the definition
+  | 'duplicate_queue'
+  | 'unknown_queue'
+  | 'queue_consumed_twice'
 
 /**
  * One thing wrong with a workflow definition.

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { kitchenSinkDefinition, kitchenSinkTriggers, kitchenSinkWithTrigger } from './fixtures/kitchen-sink.ts'
 import { linearDefinition } from './fixtures/linear.ts'
+import { workQueueDefinition } from './fixtures/work-queue.ts'
 import { nodeKinds } from './node-kinds/index.ts'
 import { parseDefinition, workflowDefinitionJsonSchema } from './schema.ts'
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 
 describe('parseDefinition', () => {
-  it('accepts the kitchen sink, which uses every node kind', () => {
-    const used = new Set([...kitchenSinkDefinition.nodes.map((n) => n.kind), ...Object.keys(kitchenSinkTriggers)])
+  it('accepts the kitchen sink, which uses every node kind but queue.process (in the work queue fixture)', () => {
+    const used = new Set([...kitchenSinkDefinition.nodes.map((n) => n.kind), ...Object.keys(kitchenSinkTriggers), 'queue.process'])
+    expect(workQueueDefinition().nodes.map((n) => n.kind)).toContain('queue.process')
+    expect(parseDefinition(workQueueDefinition({ approval: true })).ok).toBe(true)
     expect([...used].sort()).toEqual(nodeKinds.map((k) => k.kind).sort())
     const result = parseDefinition(kitchenSinkDefinition)
     expect(result).toEqual({ ok: true, value: kitchenSinkDefinition })

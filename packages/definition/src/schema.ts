@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { Validator } from 'typebox/compile'
 import { formatFieldPath, type PathSegment } from './field-path.ts'
-import { ID_PATTERN, IDENTIFIER_PATTERN, isNodeId, LIMITS } from './patterns.ts'
+import { FIELD_PATH_PATTERN, ID_PATTERN, IDENTIFIER_PATTERN, isNodeId, LIMITS, MAX_QUEUE_SIZE, QUERY_RETURNS_PATTERN, QUEUE_NAME_PATTERN } from './patterns.ts'
 import type { Problem } from './problem.ts'
 import { collectErrors, schemaIssues } from './schema-errors.ts'
 
@@ -206,6 +206,32 @@ const QueryNode = Type.Object(
     name: Type.String({ pattern: IDENTIFIER_PATTERN, maxLength: LIMITS.id, title: 'Name' }),
     description: Type.Optional(Text('Description')),
     returnSchema: Type.Optional(Type.Ref('JsonSchema')),
+    returns: Type.Optional(
+      Type.String({
+        pattern: QUERY_RETURNS_PATTERN,
+        maxLength: LIMITS.label,
+        title: 'Returns',
+        description: 'What the query answers: `state` (default), `input[.path]`, `steps.<nodeId>.output[.path]` or `queues.<queue>`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const WorkQueueNode = Type.Object(
+  {
+    name: Type.String({ pattern: QUEUE_NAME_PATTERN, maxLength: 40, title: 'Name' }),
+    description: Type.Optional(Text('Description')),
+    maxSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_QUEUE_SIZE, title: 'Maximum size', description: 'Items waiting; adding more is rejected.' })),
+    order: Type.Optional(Type.Enum(['fifo', 'lifo', 'priority'], { default: 'fifo', title: 'Order' })),
+    priorityField: Type.Optional(
+      Type.String({ pattern: FIELD_PATH_PATTERN, maxLength: LIMITS.label, title: 'Priority field', description: 'Item field holding a number; higher is taken first (order: priority). Default `priority`.' }),
+    ),
+    deduplicate: Type.Optional(Type.Boolean({ default: false, title: 'Reject duplicates' })),
+    dedupeBy: Type.Optional(
+      Type.String({ pattern: FIELD_PATH_PATTERN, maxLength: LIMITS.label, title: 'Duplicate key', description: 'Item field that identifies an item, e.g. `orderId`; default: the whole item.' }),
+    ),
+    itemSchema: Type.Optional(Type.Ref('JsonSchema')),
   },
   { additionalProperties: false },
 )
@@ -231,6 +257,7 @@ export const WorkflowDefinitionSchema = Type.Cyclic(
         settings: Type.Optional(WorkflowSettingsSchema),
         signals: Type.Optional(Type.Array(SignalNode, { maxItems: 100 })),
         queries: Type.Optional(Type.Array(QueryNode, { maxItems: 100 })),
+        workQueues: Type.Optional(Type.Array(WorkQueueNode, { maxItems: 20 })),
       },
       { additionalProperties: false },
     ),
@@ -247,6 +274,8 @@ export type InputSchema = NonNullable<WorkflowDefinition['inputSchema']>
 export type SignalDeclaration = NonNullable<WorkflowDefinition['signals']>[number]
 /** A query the workflow answers. */
 export type QueryDeclaration = NonNullable<WorkflowDefinition['queries']>[number]
+/** A work queue: items added by signal or update, processed one at a time by a `queue.process` node. */
+export type WorkQueueDeclaration = NonNullable<WorkflowDefinition['workQueues']>[number]
 
 /**
  * `WorkflowDefinitionSchema` as a plain JSON value (no TypeBox metadata), e.g. for OpenAPI

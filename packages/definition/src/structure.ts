@@ -8,13 +8,13 @@ import {
   immediatePostDominators,
   forEachBody,
   isLoopBodyEdge,
+  isLoopNode,
   outgoingEdges,
   type GraphInput,
   type WorkflowGraph,
 } from './graph.ts'
 import { checkCycles, checkOutputsConnected, checkTriggers } from './graph-checks.ts'
 import { SWITCH_DEFAULT_HANDLE } from './node-kinds/branch-switch.ts'
-import { FOR_EACH_DONE_HANDLE, FOR_EACH_ITEM_HANDLE } from './node-kinds/flow-for-each.ts'
 import { SIGNAL_RECEIVED_HANDLE, SIGNAL_TIMEOUT_HANDLE } from './node-kinds/signal-wait.ts'
 import type { Problem } from './problem.ts'
 
@@ -91,12 +91,14 @@ export interface ParallelBlock {
 }
 
 /**
- * `flow.forEach`: run `body` per item (`item`/`index` in scope), then continue with the blocks
- * after this one (the `done` path). The loop output is the array of `resultNodeId` outputs.
+ * A loop node (`kind`: `flow.forEach`, or `queue.process`): run `body` per item (`item`/`index`
+ * in scope), then continue with the blocks after this one (the `done` path). A `flow.forEach`
+ * outputs the array of `resultNodeId` outputs.
  */
 export interface ForEachBlock {
   readonly type: 'forEach'
   readonly nodeId: string
+  readonly kind: string
   readonly body: SequenceBlock
   readonly resultNodeId: string
 }
@@ -145,16 +147,17 @@ function checkRegions(graph: WorkflowGraph): Problem[] {
         )
       }
     }
-    if (node.kind !== 'flow.forEach') continue
+    const loop = node.descriptor?.loop
+    if (loop === undefined) continue
     const body = forEachBody(graph, node.id)
     for (const member of body) {
       const outside = (graph.incoming.get(member) ?? []).find(
-        (edge) => !body.has(edge.source) && !(edge.source === node.id && edge.handle === FOR_EACH_ITEM_HANDLE),
+        (edge) => !body.has(edge.source) && !(edge.source === node.id && edge.handle === loop.bodyHandle),
       )
       if (outside !== undefined) {
         const detail =
           outside.source === node.id
-            ? `is reached both from the loop body and from the "${FOR_EACH_DONE_HANDLE}" output of "${node.id}"`
+            ? `is reached both from the loop body and from the "${loop.doneHandle}" output of "${node.id}"`
             : `is in the loop body of "${node.id}" but also reached from "${outside.source}" outside it`
         problems.push(unstructured(member, `${detail}; a loop body must be a closed region`))
       }
@@ -289,11 +292,18 @@ export function structureGraph(graph: WorkflowGraph, triggerId: string): { root:
         continue
       }
 
-      if (node.kind === 'flow.forEach') {
+      if (isLoopNode(node)) {
         const loop = current
-        const body = sequence(target(loop, FOR_EACH_ITEM_HANDLE), { stop: null, loop, parallel: null, mustEndFor: null, depth: context.depth + 1 })
-        blocks.push({ type: 'forEach', nodeId: loop, body, resultNodeId: lastNodeOf(body) ?? loop })
-        current = target(loop, FOR_EACH_DONE_HANDLE)
+        const handles = node.descriptor?.loop ?? { bodyHandle: 'item', doneHandle: 'done' }
+        // A work queue's consumer may continue-as-new, which restarts the run at the top: it must
+        // run once per run, not inside a loop or a parallel branch.
+        if (node.kind === 'queue.process' && (context.loop !== null || context.parallel !== null)) {
+          const region = context.loop !== null ? `the loop body of "${context.loop}"` : `a branch of "${context.parallel?.fork}"`
+          report(unstructured(current, `queue.process cannot be inside ${region}`))
+        }
+        const body = sequence(target(loop, handles.bodyHandle), { stop: null, loop, parallel: null, mustEndFor: null, depth: context.depth + 1 })
+        blocks.push({ type: 'forEach', nodeId: loop, kind: node.kind, body, resultNodeId: lastNodeOf(body) ?? loop })
+        current = target(loop, handles.doneHandle)
         continue
       }
 

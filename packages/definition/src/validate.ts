@@ -6,6 +6,7 @@ import { validateNodeConfig } from './node-config.ts'
 import type { Problem, ProblemCode } from './problem.ts'
 import { parseDefinition } from './schema.ts'
 import { structureGraph } from './structure.ts'
+import { queueMessageNames } from './work-queues.ts'
 
 export type { Problem, ProblemCode } from './problem.ts'
 
@@ -103,6 +104,61 @@ function duplicateNames(list: unknown, collection: 'signals' | 'queries'): Probl
   return problems
 }
 
+const namesOf = (list: unknown): string[] =>
+  Array.isArray(list) ? list.filter(isObject).map((entry) => entry['name']).filter((name): name is string => typeof name === 'string') : []
+
+/**
+ * Work queues: unique names, generated message names that collide with declared ones, every
+ * `queue.process` naming a declared queue (each queue consumed by at most one node), and query
+ * `returns` paths naming existing nodes and queues.
+ */
+function workQueueProblems(definition: Record<string, unknown>, graph: WorkflowGraph): Problem[] {
+  const problems: Problem[] = []
+  const queues = Array.isArray(definition['workQueues']) ? definition['workQueues'] : []
+  const signals = new Set(namesOf(definition['signals']))
+  const queries = new Set(namesOf(definition['queries']))
+  const queueNames = new Set<string>()
+  queues.forEach((queue, index) => {
+    const name = isObject(queue) ? queue['name'] : undefined
+    if (typeof name !== 'string') return
+    const field = `workQueues[${index}].name`
+    if (queueNames.has(name)) problems.push({ field, code: 'duplicate_queue', message: `work queue "${name}" is declared twice` })
+    queueNames.add(name)
+    const names = queueMessageNames(name)
+    for (const signal of [names.add, names.stop, names.enqueue]) {
+      if (signals.has(signal)) problems.push({ field, code: 'duplicate_signal', message: `the queue's generated signal "${signal}" is also declared in signals` })
+    }
+    if (queries.has(names.state)) problems.push({ field, code: 'duplicate_query', message: `the queue's generated query "${names.state}" is also declared in queries` })
+  })
+  const consumers = new Map<string, string>()
+  for (const node of graph.nodes.values()) {
+    if (node.kind !== 'queue.process' || !isObject(node.config) || typeof node.config['queue'] !== 'string') continue
+    const queue = node.config['queue']
+    if (!queueNames.has(queue)) {
+      problems.push({ nodeId: node.id, field: 'config.queue', code: 'unknown_queue', message: `work queue "${queue}" is not declared in the workflow's workQueues` })
+      continue
+    }
+    const first = consumers.get(queue)
+    if (first !== undefined) {
+      problems.push({ nodeId: node.id, field: 'config.queue', code: 'queue_consumed_twice', message: `work queue "${queue}" is already processed by "${first}"` })
+    } else consumers.set(queue, node.id)
+  }
+  const queryList = Array.isArray(definition['queries']) ? definition['queries'] : []
+  queryList.forEach((query, index) => {
+    const returns = isObject(query) ? query['returns'] : undefined
+    if (typeof returns !== 'string') return
+    const field = `queries[${index}].returns`
+    const [root, name] = returns.split('.')
+    if (root === 'steps' && name !== undefined && !graph.nodes.has(name)) {
+      problems.push({ field, code: 'expression_unknown_step', message: `there is no node "${name}"` })
+    }
+    if (root === 'queues' && name !== undefined && !queueNames.has(name)) {
+      problems.push({ field, code: 'unknown_queue', message: `work queue "${name}" is not declared in the workflow's workQueues` })
+    }
+  })
+  return problems
+}
+
 const backtickHint = (id: string): string => ` (for "${id}" write steps.\`${id}\`: "-" is subtraction in JSONata)`
 
 /** Suggests backticks when `steps.http-one` was parsed as `steps.http - one`. */
@@ -157,7 +213,7 @@ function expressionProblems(
   }
   const loopVariable = references.roots.find((root) => root === 'item' || root === 'index')
   if (loopVariable !== undefined && loops.length === 0) {
-    problems.push({ ...at, code: 'expression_outside_loop', message: `"${loopVariable}" only exists inside a flow.forEach body` })
+    problems.push({ ...at, code: 'expression_outside_loop', message: `"${loopVariable}" only exists inside a flow.forEach or queue.process body` })
   }
   return problems
 }
@@ -217,6 +273,7 @@ export function validateWorkflow(definition: unknown, options: ValidateOptions =
   const settings = definition['settings']
   if (isObject(settings)) problems.push(...retryProblems(settings['defaultRetry'], { prefix: 'settings.defaultRetry.' }))
   problems.push(...duplicateNames(definition['signals'], 'signals'), ...duplicateNames(definition['queries'], 'queries'))
+  problems.push(...workQueueProblems(definition, graph))
 
   const { triggerIds, problems: triggerProblems } = checkTriggers(graph)
   problems.push(...triggerProblems, ...checkCycles(graph), ...checkReachability(graph, triggerIds), ...checkOutputsConnected(graph))

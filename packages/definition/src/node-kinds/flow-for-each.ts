@@ -51,4 +51,5 @@ export const flowForEachKind: NodeKindDescriptor<FlowForEachConfig> = {
   expressionFields: ['items'],
   icon: 'repeat',
   checkConfig: checkForEach,
+  loop: { bodyHandle: FOR_EACH_ITEM_HANDLE, doneHandle: FOR_EACH_DONE_HANDLE },
 }

@@ -8,6 +8,7 @@ import { flowJoinKind, type FlowJoinConfig } from './flow-join.ts'
 import { flowParallelKind, type FlowParallelConfig } from './flow-parallel.ts'
 import { httpRequestKind, type HttpRequestConfig } from './http-request.ts'
 import { outputEndKind, type OutputEndConfig } from './output-end.ts'
+import { queueProcessKind, type QueueProcessConfig } from './queue-processor.ts'
 import { signalWaitKind, type SignalWaitConfig } from './signal-wait.ts'
 import { transformKind, type TransformConfig } from './transform.ts'
 import { triggerManualKind, type TriggerManualConfig } from './trigger-manual.ts'
@@ -24,6 +25,7 @@ export * from './flow-join.ts'
 export * from './flow-parallel.ts'
 export * from './http-request.ts'
 export * from './output-end.ts'
+export * from './queue-processor.ts'
 export * from './signal-wait.ts'
 export * from './transform.ts'
 export * from './trigger-manual.ts'
@@ -45,6 +47,7 @@ export interface NodeConfigByKind {
   'flow.forEach': FlowForEachConfig
   'flow.delay': FlowDelayConfig
   'signal.wait': SignalWaitConfig
+  'queue.process': QueueProcessConfig
   'workflow.child': WorkflowChildConfig
   'ai.agent': AiAgentConfig
   'output.end': OutputEndConfig
@@ -72,6 +75,7 @@ export const nodeKinds: readonly NodeKindDescriptor[] = [
   flowForEachKind,
   flowDelayKind,
   signalWaitKind,
+  queueProcessKind,
   workflowChildKind,
   aiAgentKind,
   outputEndKind,

@@ -17,6 +17,7 @@ const KIND_IDS = [
   'flow.forEach',
   'flow.delay',
   'signal.wait',
+  'queue.process',
   'workflow.child',
   'ai.agent',
   'output.end',
