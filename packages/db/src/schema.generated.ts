@@ -55,6 +55,18 @@ export interface AgentPrompts {
   visibility_id: Generated<string>;
 }
 
+export interface BatchCallbacks {
+  batch_id: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  item_id: string;
+  org_id: string;
+  step_name: string;
+  task_token: Buffer;
+  token_hash: string;
+  used_at: Timestamp | null;
+}
+
 export interface Batches {
   blueprint: string[];
   client_id: string;
@@ -373,6 +385,7 @@ export interface WorkflowChildWorkflows {
   id: Generated<string>;
   org_id: string;
   parent_close_policy: Generated<string>;
+  parent_node_id: string | null;
   parent_workflow_id: string;
   updated_at: Generated<Timestamp>;
 }
@@ -500,6 +513,7 @@ export interface WorkflowScheduledWorkflows {
   start_immediately: Generated<boolean>;
   temporal_schedule_id: string | null;
   timezone: Generated<string>;
+  trigger_node_id: string | null;
   updated_at: Generated<Timestamp>;
   work_queue_id: string | null;
   workflow_id: string;
@@ -671,6 +685,7 @@ export interface WorkflowWorkQueues {
 export interface DB {
   activity_statistics: ActivityStatistics;
   agent_prompts: AgentPrompts;
+  batch_callbacks: BatchCallbacks;
   batch_items: BatchItems;
   batches: Batches;
   client_workflow_configs: ClientWorkflowConfigs;

@@ -38,3 +38,20 @@ export function cronError(expression: string, timezone = 'UTC'): string | undefi
     return error instanceof Error ? error.message : String(error)
   }
 }
+
+/**
+ * The next `count` times a five-field cron expression fires in `timezone`, after `from` (default
+ * now). Empty when the expression or zone is invalid. Used where Temporal cannot be asked (the
+ * editor's preview, a schedule that cannot fire).
+ *
+ * @example
+ * nextFireTimes('0 9 * * mon-fri', 'Europe/Paris', 2, new Date('2026-11-27T12:00:00Z'))
+ * // [2026-11-30T08:00:00.000Z, 2026-12-01T08:00:00.000Z]
+ */
+export function nextFireTimes(expression: string, timezone = 'UTC', count = 5, from: Date = new Date()): Date[] {
+  if (!isValidTimezone(timezone) || cronError(expression, timezone) !== undefined) return []
+  const fields = expression.trim().split(/\s+/).join(' ')
+  return CronExpressionParser.parse(fields, { tz: timezone, currentDate: from })
+    .take(count)
+    .map((d) => d.toDate())
+}
