@@ -83,6 +83,11 @@ const newWebhook = (workflowParam: string) => async (f: Fixture) => {
   const created = await api<{ id: string; token: string }>(f, 'POST', `/v1/orgs/${f.owner.orgId}/workflows/${f.params[workflowParam]}/webhooks`);
   return { webhookId: created.id, token: created.token, workflowId: f.params[workflowParam]! };
 };
+/** An API schedule (paused, yearly) on the deployed approval workflow. */
+const newSchedule = async (f: Fixture) => {
+  const created = await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/workflows/${f.params['approvalWorkflowId']}/schedules`, { cron: '0 0 1 1 *', paused: true });
+  return { scheduleId: created.id!, workflowId: f.params['approvalWorkflowId']! };
+};
 const newMember = async (f: Fixture) => {
   const u = await signUp(f.t.app, 'member');
   await addMember(f.t.app, f.owner, f.owner.orgId, u, 'viewer');
@@ -208,6 +213,17 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: WRITE(201) },
   { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: READ },
   { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks/:webhookId', expect: WRITE(204), setup: newWebhook('workflowId') },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules', expect: READ, setup: newSchedule },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules', expect: WRITE(201),
+    setup: async (f) => ({ workflowId: f.params['approvalWorkflowId']! }), body: () => ({ cron: '0 0 1 1 *', paused: true }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId', expect: READ, setup: newSchedule },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId', expect: WRITE(200), setup: newSchedule, body: () => ({ maxRuns: 2 }) },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId/pause', expect: WRITE(200), setup: newSchedule },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId/unpause', expect: WRITE(200), setup: newSchedule },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId/trigger', expect: WRITE(202), setup: newSchedule },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId/schedules/:scheduleId', expect: WRITE(204), setup: newSchedule },
   { method: 'POST', url: '/v1/hooks/:token', expect: PUBLIC(202), body: () => ({ hello: 'authz' }), setup: newWebhook('postHookWorkflowId') },
   { method: 'GET', url: '/v1/hooks/:token', expect: PUBLIC(202), setup: newWebhook('getHookWorkflowId') },
   {

@@ -15,6 +15,7 @@ import { statisticsRoutes } from './statistics/index.ts';
 import { deploymentRoutes } from './deployments/index.ts';
 import { runRoutes, workflowRunRoutes } from './runs/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
+import { scheduleRoutes } from './schedules/index.ts';
 import { hookRoutes } from './hooks/index.ts';
 
 /**
@@ -37,6 +38,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(deploymentRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId' });
   await app.register(workflowRunRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/runs' });
   await app.register(webhookRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/webhooks' });
+  await app.register(scheduleRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/schedules' });
   await app.register(runRoutes, { prefix: '/orgs/:orgId/runs' });
   await app.register(statisticsRoutes, { prefix: '/orgs/:orgId/statistics' });
   // Public: webhook calls carry a token, not a session.
