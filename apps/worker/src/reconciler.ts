@@ -149,7 +149,8 @@ export class RunReconciler {
     let closed = 0;
     for (const run of open.rows) {
       if (!run.temporal_workflow_id) continue;
-      const handle = this.client.workflow.getHandle(run.temporal_workflow_id, run.temporal_run_id ?? undefined);
+      // The latest execution of the chain (continue-as-new keeps the workflow id; temporal_run_id is the first run's).
+      const handle = this.client.workflow.getHandle(run.temporal_workflow_id, undefined, run.temporal_run_id ? { firstExecutionRunId: run.temporal_run_id } : undefined);
       let description;
       try {
         description = await handle.describe();

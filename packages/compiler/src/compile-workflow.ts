@@ -10,6 +10,7 @@ import {
   analyzeStructure,
   applyConfigDefaults,
   getNodeKind,
+  queueMessageNames,
   validateWorkflow,
   type SequenceBlock,
   type StructuredBlock,
@@ -102,6 +103,34 @@ const NODE_METHODS: Readonly<Record<string, string>> = {
   'workflow.child': 'childWorkflow',
   'output.end': 'end',
 };
+
+/** The runtime method each loop kind compiles to (`run.<method>("id", "resultId", async (iteration) => { … })`). */
+const LOOP_METHODS: Readonly<Record<string, string>> = {
+  'flow.forEach': 'forEach',
+  'queue.process': 'processQueue',
+};
+
+/** `WORKFLOW.workQueues`: each declared queue with its generated message names. */
+function workQueueSpecs(definition: WorkflowDefinition): Record<string, unknown> {
+  const specs: Record<string, unknown> = {};
+  for (const queue of definition.workQueues ?? []) {
+    const name = assertName(queue.name, IDENTIFIER_PATTERN, 'work queue name');
+    const names = queueMessageNames(name);
+    specs[name] = {
+      name,
+      order: queue.order ?? 'fifo',
+      ...(queue.maxSize === undefined ? {} : { maxSize: queue.maxSize }),
+      ...(queue.priorityField === undefined ? {} : { priorityField: queue.priorityField }),
+      deduplicate: queue.deduplicate === true || queue.dedupeBy !== undefined,
+      ...(queue.dedupeBy === undefined ? {} : { dedupeBy: queue.dedupeBy }),
+      addSignal: names.add,
+      stopSignal: names.stop,
+      stateQuery: names.state,
+      enqueueUpdate: names.enqueue,
+    };
+  }
+  return specs;
+}
 
 function activityOptions(node: WorkflowNode, definition: WorkflowDefinition, config: Record<string, unknown>): Record<string, unknown> {
   const settings = definition.settings ?? {};
@@ -205,7 +234,8 @@ class StatementEmitter {
       case 'forEach': {
         this.loopDepth++;
         const inner = `iteration${this.loopDepth === 1 ? '' : this.loopDepth}`;
-        this.line(indent, `await ${scope}.forEach(${this.id(block.nodeId)}, ${this.id(block.resultNodeId)}, async (${inner}) => {`);
+        const method = LOOP_METHODS[block.kind] ?? 'forEach';
+        this.line(indent, `await ${scope}.${method}(${this.id(block.nodeId)}, ${this.id(block.resultNodeId)}, async (${inner}) => {`);
         this.sequence(block.body, inner, `${indent}  `);
         this.line(indent, '});');
         this.loopDepth--;
@@ -323,6 +353,8 @@ export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMet
     if (used.has(node.id) && node.kind === 'signal.wait') signals.add(assertName(node.config['signalName'], IDENTIFIER_PATTERN, 'signal name'));
   }
   const queries = (definition.queries ?? []).map((query) => assertName(query.name, IDENTIFIER_PATTERN, 'query name'));
+  const queryReturns: Record<string, string> = {};
+  for (const query of definition.queries ?? []) if (query.returns !== undefined) queryReturns[query.name] = query.returns;
 
   const spec = {
     workflowType,
@@ -333,6 +365,8 @@ export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMet
     children: childSpecs,
     signals: [...signals],
     queries,
+    ...(Object.keys(queryReturns).length === 0 ? {} : { queryReturns }),
+    ...((definition.workQueues ?? []).length === 0 ? {} : { workQueues: workQueueSpecs(definition) }),
   };
 
   const emitter = new StatementEmitter(byId);

@@ -23,7 +23,9 @@ async function visibleRun(db: Database, caller: Caller, runId: string, write: bo
 
 function handleOf(client: Client, run: RunRef): WorkflowHandle {
   if (!run.temporal_workflow_id) throw new EngineError('not_running', 'The run never started on Temporal');
-  return client.workflow.getHandle(run.temporal_workflow_id, run.temporal_run_id ?? undefined);
+  // The latest execution of the chain: a work queue's run continues as new under the same
+  // workflow id (temporal_run_id is the chain's first run).
+  return client.workflow.getHandle(run.temporal_workflow_id, undefined, run.temporal_run_id ? { firstExecutionRunId: run.temporal_run_id } : undefined);
 }
 
 const OPEN = new Set(['pending', 'running']);

@@ -39,6 +39,27 @@ export interface WorkflowRunArgs {
   run: RunContextInfo;
   /** Per-node config overrides (client configs merged by the platform); saved as config_snapshot. */
   configOverrides?: Record<string, Record<string, unknown>>;
+  /** Set when a work queue's consumer continued as new: the same platform run goes on. */
+  resume?: RunResume;
+}
+
+/**
+ * What a run carries over continue-as-new (see runtime `work-queue.ts`): the platform run
+ * (`run.runId`) stays the same, step numbers continue, finished root-level steps are not run
+ * again, and the work queues keep their items and counters.
+ */
+export interface RunResume {
+  nextStepNumber: number;
+  /** The platform run's start time (the first Temporal run's). */
+  startedAt: string;
+  /** Outputs of the root-level steps finished before, by node id. */
+  completed: Record<string, unknown>;
+  /** Steps still open (the queue consumer): they keep their step numbers. */
+  open: StepRecord[];
+  /** Work queue snapshots by queue name (runtime `WorkQueueSnapshot`). */
+  queues: Record<string, unknown>;
+  /** How many times this run continued as new. */
+  generation: number;
 }
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'cached';
@@ -207,6 +228,12 @@ export type ProgressSinks = {
     report(batch: RunRecordBatch): void;
   };
 };
+
+/**
+ * `ApplicationFailure.type` of a work queue's `<queue>_enqueue` update rejected by its validator
+ * (the API answers 409 with the failure's message).
+ */
+export const QUEUE_REJECTION_TYPES = { full: 'WbQueueFull', duplicate: 'WbQueueDuplicate' } as const;
 
 /** Built-in query every generated workflow answers with the steps recorded so far. */
 export const STATE_QUERY = 'wbState';

@@ -44,7 +44,7 @@ export class StepRecorder {
   private runStatusSent: RunStatus | undefined;
   /** Batches are sent one after the other, in order, even from concurrent branches. */
   private chain: Promise<void> = Promise.resolve();
-  readonly startedAt = nowIso();
+  readonly startedAt: string;
   status: RunStatus = 'running';
   output: unknown = undefined;
   error: StepErrorInfo | null = null;
@@ -52,7 +52,24 @@ export class StepRecorder {
   constructor(
     private readonly run: RunContextInfo,
     private readonly configSnapshot: unknown,
-  ) {}
+    /** After continue-as-new: keep numbering steps from here, and the run's original start time. */
+    resume?: { nextStepNumber: number; startedAt: string },
+  ) {
+    this.startedAt = resume?.startedAt ?? nowIso();
+    if (resume !== undefined) this.nextStepNumber = resume.nextStepNumber;
+  }
+
+  /** The number the next step will get (carried over continue-as-new). */
+  get nextNumber(): number {
+    return this.nextStepNumber;
+  }
+
+  /** Takes over a step opened before continue-as-new, keeping its number. */
+  adopt(step: StepRecord): StepRecord {
+    const adopted = { ...step, events: [...step.events] };
+    this.steps.push(adopted);
+    return adopted;
+  }
 
   private get enabled(): boolean {
     return this.run.recordSteps;

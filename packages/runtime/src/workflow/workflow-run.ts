@@ -8,6 +8,8 @@ import {
   CancellationScope,
   ChildWorkflowFailure,
   condition,
+  ContinueAsNew,
+  continueAsNew,
   defineQuery,
   defineSignal,
   executeChild,
@@ -26,6 +28,7 @@ import {
   ACTIVITY_NAMES,
   STATE_QUERY,
   type RunContextInfo,
+  type RunResume,
   type StepActivities,
   type StepActivityMeta,
   type StepActivityResult,
@@ -40,6 +43,8 @@ import { evaluateTemplate, ExpressionError, type ExpressionContext } from './exp
 import { isTruthy, jsonEquals } from './json-values.ts';
 import { forEachWithConcurrency } from './for-each.ts';
 import { StepRecorder } from './recorder.ts';
+import { consumeQueue, registerWorkQueues, type WorkQueue, type WorkQueueSnapshot, type WorkQueueSpec } from './work-queue.ts';
+import { answerQuery } from './query-returns.ts';
 
 /** One node of the compiled definition, as emitted into the `NODES` table. */
 export interface NodeSpec {
@@ -76,8 +81,12 @@ export interface WorkflowSpec {
   readonly children: { readonly [nodeId: string]: ChildWorkflowSpec };
   /** Signal names the workflow accepts (buffered from the start of the run). */
   readonly signals: readonly string[];
-  /** Declared query names; each answers with the same snapshot as `wbState`. */
+  /** Declared query names; each answers with the same snapshot as `wbState` unless `queryReturns` names something else. */
   readonly queries: readonly string[];
+  /** What a declared query returns (`state`, `input.x`, `steps.<id>.output.x`, `queues.<name>`), by query name. */
+  readonly queryReturns?: { readonly [query: string]: string };
+  /** Declared work queues by name (their signals, update and query are registered by the run). */
+  readonly workQueues?: { readonly [name: string]: WorkQueueSpec };
 }
 
 /** Outcome of a `signal.wait` node. */
@@ -174,6 +183,16 @@ export class RunScope {
 
   private setOutput(nodeId: string, output: unknown): void {
     Object.defineProperty(this.outputs, nodeId, { value: { output }, enumerable: true, writable: true, configurable: true });
+    this.root.latestOutputs.set(nodeId, output);
+  }
+
+  /** Outputs of the steps run in this scope itself, by node id. */
+  protected ownOutputs(): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    for (const [id, value] of Object.entries(this.outputs)) {
+      Object.defineProperty(outputs, id, { value: value.output, enumerable: true, writable: true, configurable: true });
+    }
+    return outputs;
   }
 
   /** Output of a step run in this scope itself (not in an enclosing one). */
@@ -188,7 +207,14 @@ export class RunScope {
   ): Promise<T> {
     const node = this.root.node(nodeId);
     const recorder = this.root.recorder;
-    const step = recorder.start(nodeId, node.kind, this.iterationKey());
+    const atRoot = (this as RunScope) === (this.root as RunScope);
+    if (atRoot && this.root.isCompletedBefore(nodeId)) {
+      // A root-level step finished before continue-as-new: keep its output, do not run it again.
+      const output = this.root.completedOutput(nodeId) as T;
+      this.setOutput(nodeId, output);
+      return output;
+    }
+    const step = (atRoot ? this.root.adoptOpenStep(nodeId) : undefined) ?? recorder.start(nodeId, node.kind, this.iterationKey());
     try {
       // Most configs hold no templates: skip the async resolution (each awaited promise costs CPU in the sandbox).
       const config = this.root.plainConfig(nodeId) ?? (await this.root.resolveConfig(nodeId, this.context()));
@@ -200,6 +226,8 @@ export class RunScope {
       this.setOutput(nodeId, result.output);
       return result.output;
     } catch (error) {
+      // The consumer step stays open: the continued run adopts it.
+      if (error instanceof ContinueAsNew) throw error;
       if (error instanceof StepFailure) {
         // A step inside this one (forEach body) failed: fail this one too, keep the inner cause.
         recorder.finish(step, 'failed', { error: { message: `step ${error.stepNumber} (${error.nodeId}) failed`, type: 'WbInnerStepFailed' } });
@@ -321,6 +349,25 @@ export class RunScope {
     });
   }
 
+  /**
+   * `queue.process`: runs `body` once per item taken from the work queue, one at a time, until
+   * its stop signal; may continue the run as new between items (see `work-queue.ts`). Body steps
+   * get the iteration key `<nodeId>:<n>`, n counting items across continue-as-new.
+   */
+  processQueue(nodeId: string, resultNodeId: string, body: (scope: RunScope) => Promise<void>): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const prefix = this.iterationKey();
+      const output = await consumeQueue(this.root.queueHost(), step.events, config, async (item, index) => {
+        const key = `${prefix === null ? '' : `${prefix}/`}${nodeId}:${index}`;
+        const scope = new RunScope(this.root, this, { item, index, key });
+        await body(scope);
+        this.root.recorder.event(step, 'item', { index, result: scope.ownOutput(resultNodeId) ?? null });
+        this.root.recorder.changed(step);
+      });
+      return { output };
+    });
+  }
+
   /** `flow.delay`: a durable timer. */
   delay(nodeId: string): Promise<unknown> {
     return this.step(nodeId, async (_step, config) => {
@@ -416,6 +463,10 @@ export class WorkflowRun extends RunScope {
   readonly recorder: StepRecorder;
   private readonly overrides: Record<string, Record<string, unknown>>;
   private readonly signalQueues = new Map<string, unknown[]>();
+  /** Latest output of every node in any scope (what queries with `returns: steps.<id>.output` read). */
+  readonly latestOutputs = new Map<string, unknown>();
+  private readonly queues: Map<string, WorkQueue>;
+  private readonly resume: RunResume | undefined;
 
   constructor(
     args: WorkflowRunArgs,
@@ -430,7 +481,11 @@ export class WorkflowRun extends RunScope {
       ? args.run
       : { ...args.run, runId: uuid4(), temporalWorkflowId: info.workflowId, temporalRunId: info.runId };
     this.overrides = args.configOverrides ?? {};
-    this.recorder = new StepRecorder(this.run, args.configOverrides ?? null);
+    this.resume = args.resume;
+    this.args = args;
+    this.recorder = new StepRecorder(this.run, args.configOverrides ?? null, args.resume);
+    for (const [id, output] of Object.entries(args.resume?.completed ?? {})) this.latestOutputs.set(id, output);
+    this.queues = registerWorkQueues(spec.workQueues, args.resume?.queues as Record<string, WorkQueueSnapshot> | undefined);
     for (const name of spec.signals) {
       const queue: unknown[] = [];
       this.signalQueues.set(name, queue);
@@ -440,8 +495,59 @@ export class WorkflowRun extends RunScope {
     }
     setHandler(defineQuery(STATE_QUERY), () => this.recorder.state());
     for (const name of spec.queries) {
-      if (name !== STATE_QUERY) setHandler(defineQuery(name), () => this.recorder.state());
+      if (name === STATE_QUERY) continue;
+      const returns = spec.queryReturns !== undefined && Object.prototype.hasOwnProperty.call(spec.queryReturns, name) ? spec.queryReturns[name] : undefined;
+      setHandler(defineQuery(name), () =>
+        answerQuery(returns ?? 'state', { state: () => this.recorder.state(), input: this.input, outputs: this.latestOutputs, queues: this.queues }),
+      );
     }
+  }
+
+  private readonly args: WorkflowRunArgs;
+
+  isCompletedBefore(nodeId: string): boolean {
+    return this.resume !== undefined && Object.prototype.hasOwnProperty.call(this.resume.completed, nodeId);
+  }
+
+  completedOutput(nodeId: string): unknown {
+    return this.resume?.completed[nodeId];
+  }
+
+  /** The step of `nodeId` left open by the previous Temporal run of this platform run, if any. */
+  adoptOpenStep(nodeId: string): StepRecord | undefined {
+    const open = this.resume?.open.find((step) => step.nodeId === nodeId && (step.iterationKey ?? null) === null);
+    if (open === undefined) return undefined;
+    this.resume?.open.splice(this.resume.open.indexOf(open), 1);
+    const step = this.recorder.adopt(open);
+    this.recorder.event(step, 'continued_as_new', { generation: this.resume?.generation ?? 0, temporalRunId: workflowInfo().runId });
+    return step;
+  }
+
+  /** What `queue.process` steps use of the run. */
+  queueHost() {
+    return {
+      queue: (name: string) => this.queues.get(name),
+      flush: () => this.recorder.flush(),
+      continueAsNewSuggested: () => workflowInfo().continueAsNewSuggested,
+      continueAsNew: () => this.continueAsNewCarrying(),
+    };
+  }
+
+  /** Continues this platform run as a new Temporal run, carrying steps, outputs and queues over. */
+  private async continueAsNewCarrying(): Promise<never> {
+    await this.recorder.flush();
+    const queues: Record<string, unknown> = {};
+    for (const [name, queue] of this.queues) queues[name] = queue.snapshot();
+    const completed: Record<string, unknown> = { ...this.resume?.completed, ...this.ownOutputs() };
+    const resume: RunResume = {
+      nextStepNumber: this.recorder.nextNumber,
+      startedAt: this.recorder.startedAt,
+      completed,
+      open: this.recorder.state().steps.filter((step) => step.status === 'running' && (step.iterationKey ?? null) === null),
+      queues,
+      generation: (this.resume?.generation ?? 0) + 1,
+    };
+    return continueAsNew<(args: WorkflowRunArgs) => Promise<unknown>>({ ...this.args, run: this.run, resume });
   }
 
   node(nodeId: string): NodeSpec {
@@ -496,6 +602,7 @@ export class WorkflowRun extends RunScope {
       await recorder.flush();
       return recorder.output;
     } catch (error) {
+      if (error instanceof ContinueAsNew) throw error;
       if (isCancellation(error)) {
         recorder.status = 'cancelled';
         recorder.error = { message: 'run cancelled', type: 'CancelledFailure' };
