@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_PLATFORM_TASK_QUEUE } from '@workflow-builder/runtime/batch-contract';
 
 /** The worker manager's configuration, read from the environment in this one place. */
 export interface WorkerEnv {
@@ -11,6 +12,10 @@ export interface WorkerEnv {
   cacheDir: string;
   pollMs: number;
   logLevel: string;
+  /** Task queue of the platform Worker (batch orchestrator); the API must use the same. */
+  platformTaskQueue: string;
+  /** The API's public base URL, for async batch steps' callback URLs. */
+  publicApiUrl: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -22,5 +27,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     cacheDir: env.WB_WORKER_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'workflow-builder', 'worker'),
     pollMs: Number(env.WB_DEPLOY_POLL_MS ?? 5000),
     logLevel: env.LOG_LEVEL ?? 'info',
+    platformTaskQueue: env.WB_PLATFORM_TASK_QUEUE ?? DEFAULT_PLATFORM_TASK_QUEUE,
+    publicApiUrl: env.WB_PUBLIC_API_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`,
   };
 }

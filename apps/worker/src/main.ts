@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb, secretBoxFromEnv, syncBuiltinComponents } from '@workflow-builder/db';
 import { createStepActivities } from '@workflow-builder/runtime/activities';
+import { PlatformWorker } from './batch/platform-worker.ts';
 import { WorkflowBundler } from './bundler.ts';
 import { readEnv } from './env.ts';
 import { WorkerManager } from './manager.ts';
@@ -43,6 +44,11 @@ const manager = new WorkerManager({
   log,
 });
 const reconciler = new RunReconciler(db, client, recorder, log);
+// The batch orchestrator and its activities, on the platform task queue.
+const platform = new PlatformWorker({
+  db, connection: await NativeConnection.connect({ address: env.temporalAddress }), namespace: env.temporalNamespace,
+  taskQueue: env.platformTaskQueue, publicApiUrl: env.publicApiUrl, identity: `wb-platform@${os.hostname()}:${process.pid}`,
+});
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -50,6 +56,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log(`${signal}: draining workers`);
   await reconciler.stop();
+  await platform.stop();
   await manager.stop();
   await recorder.close();
   await clientConnection.close();
@@ -60,5 +67,6 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 await manager.start();
+await platform.start();
 reconciler.start();
 log(`worker manager ready on ${env.temporalAddress} (namespace ${env.temporalNamespace})`);

@@ -5,3 +5,4 @@ export * from './input-validation.ts';
 export * from './run-control.ts';
 export * from './export-project.ts';
 export * from './schedules.ts';
+export * from './batches.ts';

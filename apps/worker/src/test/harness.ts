@@ -10,6 +10,7 @@ import type { WorkflowDefinition } from '@workflow-builder/definition';
 import { deployWorkflow, startRun, type StartRunRequest } from '@workflow-builder/engine';
 import { createTestDatabase, type TestDatabase } from '@workflow-builder/devstack';
 import { createStepActivities } from '@workflow-builder/runtime/activities';
+import { PlatformWorker } from '../batch/platform-worker.ts';
 import { WorkflowBundler } from '../bundler.ts';
 import { WorkerManager } from '../manager.ts';
 import { RunReconciler } from '../reconciler.ts';
@@ -35,7 +36,11 @@ export interface Harness {
   manager: WorkerManager;
   recorder: RunRecorder;
   reconciler: RunReconciler;
-  /** Starts the worker manager (again, after stopWorkers). */
+  /** The platform Worker's task queue (batch orchestrator), unique to this harness. */
+  platformTaskQueue: string;
+  /** Base of async batch steps' callback URLs (`<base>/v1/hooks/batch-callbacks/<token>`). */
+  publicApiUrl: string;
+  /** Starts the worker manager and the platform Worker (again, after stopWorkers). */
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
   createWorkflow(kebabName: string, definition: WorkflowDefinition): Promise<string>;
@@ -51,7 +56,12 @@ export interface Harness {
 export interface RunRow { status: string; output: unknown; error_message: string | null; compiled_version: number; duration_ms: number | null; ended_at: Date | null }
 export interface StepRow { step_number: number; node_id: string; node_kind: string; status: string; retry_count: number; attempt_count: number; input_data: unknown; output_data: unknown; events: Array<{ type: string; data?: unknown }>; error_message: string | null; iteration_key: string | null }
 
-export async function startHarness(label: string): Promise<Harness> {
+export interface HarnessOptions {
+  /** Base of async batch steps' callback URLs; default http://api.invalid (tests call back directly). */
+  publicApiUrl?: string;
+}
+
+export async function startHarness(label: string, options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
     runtimeInstalled = true;
@@ -86,12 +96,24 @@ export async function startHarness(label: string): Promise<Harness> {
     log: (msg, extra) => { if (extra instanceof Error) console.error(msg, extra.message); },
   });
   manager = newManager();
+  const platformTaskQueue = `wb-platform-${label}-${Date.now().toString(36)}`;
+  const publicApiUrl = options.publicApiUrl ?? 'http://api.invalid';
+  let platform: PlatformWorker | null = null;
 
   const h: Harness = {
-    tdb, db, apiDb, client, caller, recorder, reconciler, ...setup,
+    tdb, db, apiDb, client, caller, recorder, reconciler, platformTaskQueue, publicApiUrl, ...setup,
     get manager() { return manager; },
-    async startWorkers() { manager = newManager(); await manager.start(); },
-    async stopWorkers() { await manager.stop(); },
+    async startWorkers() {
+      manager = newManager();
+      await manager.start();
+      platform = new PlatformWorker({ db, connection: await NativeConnection.connect({ address }), namespace, taskQueue: platformTaskQueue, publicApiUrl, maxCachedWorkflows: 20 });
+      await platform.start();
+    },
+    async stopWorkers() {
+      await platform?.stop();
+      platform = null;
+      await manager.stop();
+    },
     async createWorkflow(kebabName, definition) {
       return withCaller(apiDb, caller, async (tx) => {
         const r = await sql<{ id: string }>`
@@ -141,6 +163,7 @@ export async function startHarness(label: string): Promise<Harness> {
     },
     async close() {
       await reconciler.stop();
+      await platform?.stop();
       await manager.stop().catch(() => {});
       await recorder.close();
       await clientConnection.close();

@@ -1,0 +1,160 @@
+/**
+ * The batch orchestrator: a static Temporal workflow on the platform task queue. Sandbox code:
+ * it imports only @temporalio/workflow and the batch contract's types and constants.
+ *
+ * It walks each PENDING item of a batch through the blueprint with bounded concurrency. Item
+ * data never enters the history: activities read it from Postgres and return only what a step
+ * needs. Every `itemsPerRun` items (or once the history grows past the limits) it stops
+ * dispatching, lets the items in flight finish, and continues as new.
+ */
+import {
+  ActivityFailure, CancellationScope, ChildWorkflowCancellationType, ChildWorkflowFailure, condition,
+  continueAsNew, defineQuery, defineSignal, executeChild, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities,
+  setHandler, TimeoutFailure, workflowInfo,
+} from '@temporalio/workflow';
+import {
+  BATCH_HISTORY_BYTES_LIMIT, BATCH_HISTORY_EVENTS_LIMIT, BATCH_SIGNALS, BATCH_STATE_QUERY, DEFAULT_ITEMS_PER_RUN,
+  type BatchActivities, type BatchOrchestratorArgs, type BatchOrchestratorState, type BatchStepOutcome, type BatchStepPlan,
+} from '@workflow-builder/runtime/batch-contract';
+
+// Database steps are short: local activities (one marker event each, no task queue round trip).
+const db = proxyLocalActivities<BatchActivities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+});
+
+/** The async step waits for its callback: the callback timeout is the activity's timeout. */
+const asyncStep = (timeoutSeconds: number) => proxyActivities<BatchActivities>({
+  startToCloseTimeout: `${timeoutSeconds}s`,
+  // The endpoint was called once; calling it again could duplicate work on the other side.
+  retry: { maximumAttempts: 1 },
+});
+
+export const pauseSignal = defineSignal(BATCH_SIGNALS.pause);
+export const resumeSignal = defineSignal(BATCH_SIGNALS.resume);
+export const cancelSignal = defineSignal(BATCH_SIGNALS.cancel);
+export const wakeSignal = defineSignal(BATCH_SIGNALS.wake);
+export const stateQuery = defineQuery<BatchOrchestratorState>(BATCH_STATE_QUERY);
+
+/** The message a failed step is recorded with: the innermost cause, or "callback timed out". */
+function describeFailure(e: unknown, kind: 'sync' | 'async'): string {
+  let err: unknown = e;
+  let message = e instanceof Error ? e.message : String(e);
+  while (err instanceof Error) {
+    if (err instanceof TimeoutFailure) return kind === 'async' ? 'callback timed out' : `timed out (${err.timeoutType})`;
+    if (!(err instanceof ActivityFailure) && !(err instanceof ChildWorkflowFailure) && err.message) message = err.message;
+    err = (err as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<{ status: string }> {
+  const { batchId } = args;
+  const itemsPerRun = Math.max(1, args.itemsPerRun ?? DEFAULT_ITEMS_PER_RUN);
+  const generation = args.generation ?? 1;
+  const inFlight = new Map<string, CancellationScope>();
+  let paused = false;
+  let cancelled = false;
+  let wake = false;
+  let dispatched = 0;
+  // Bumped by every signal and every finished item: the main loop waits for it to change.
+  let tick = 0;
+
+  setHandler(pauseSignal, () => { paused = true; tick++; });
+  setHandler(resumeSignal, () => { paused = false; wake = true; tick++; });
+  setHandler(wakeSignal, () => { wake = true; tick++; });
+  setHandler(cancelSignal, () => {
+    cancelled = true;
+    for (const scope of inFlight.values()) scope.cancel();
+    tick++;
+  });
+  setHandler(stateQuery, () => ({ generation, paused, cancelled, inFlight: inFlight.size, dispatchedThisRun: dispatched }));
+
+  const begun = await db.wbBatchBegin(batchId);
+  if (['COMPLETED', 'CANCELLED'].includes(begun.status)) return { status: begun.status };
+  paused = paused || begun.paused;
+  const concurrency = begun.concurrency;
+  // Refill in chunks (one claim per chunk of finished items keeps the history small).
+  const refill = Math.max(1, Math.floor(concurrency / 4));
+
+  const runStep = async (itemId: string, plan: Extract<BatchStepPlan, { kind: 'sync' | 'async' }>): Promise<unknown> => {
+    if (plan.kind === 'async') return asyncStep(plan.callbackTimeoutSeconds).wbBatchCallAsync(batchId, itemId, plan.step);
+    return executeChild(plan.workflowType, {
+      workflowId: plan.childWorkflowId,
+      taskQueue: plan.taskQueue,
+      args: [plan.args],
+      workflowExecutionTimeout: `${plan.executionTimeoutSeconds}s`,
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED,
+      staticSummary: `batch step ${plan.step}`,
+    });
+  };
+
+  const runItem = async (itemId: string): Promise<void> => {
+    for (;;) {
+      const plan = await db.wbBatchNextStep(batchId, itemId);
+      if (plan.kind === 'done') return;
+      let outcome: BatchStepOutcome;
+      try {
+        outcome = { batchId, itemId, step: plan.step, ok: true, result: await runStep(itemId, plan) };
+      } catch (e) {
+        outcome = { batchId, itemId, step: plan.step, ok: false, error: describeFailure(e, plan.kind), cancelled: cancelled && isCancellation(e) };
+      }
+      // Recorded even when the batch is being cancelled.
+      await CancellationScope.nonCancellable(() => db.wbBatchFinishStep(outcome));
+      if (!outcome.ok) return;
+    }
+  };
+
+  const dispatch = (itemId: string) => {
+    const scope = new CancellationScope();
+    inFlight.set(itemId, scope);
+    dispatched++;
+    scope.run(() => runItem(itemId))
+      .catch((e: unknown) => {
+        // A cancelled item is settled by wbBatchCancelRest; anything else is a bug worth failing on.
+        if (!isCancellation(e)) throw e;
+      })
+      .finally(() => { inFlight.delete(itemId); tick++; });
+  };
+
+  const historyFull = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= BATCH_HISTORY_EVENTS_LIMIT || info.historySize >= BATCH_HISTORY_BYTES_LIMIT;
+  };
+
+  let exhausted = false;
+  for (;;) {
+    if (cancelled) break;
+    if (wake) { wake = false; exhausted = false; }
+    const roll = dispatched >= itemsPerRun || historyFull();
+    const free = concurrency - inFlight.size;
+    if (!paused && !roll && !exhausted && free > 0 && (free >= refill || inFlight.size === 0)) {
+      const ids = await db.wbBatchClaimItems(batchId, Math.min(free, itemsPerRun - dispatched));
+      if (ids.length === 0) exhausted = true;
+      for (const id of ids) dispatch(id);
+      if (ids.length > 0) continue;
+    }
+    if (inFlight.size === 0 && !cancelled) {
+      if (roll && !paused) {
+        // Nothing in flight: the next run starts clean, re-reading everything from Postgres.
+        await continueAsNew<typeof wbBatchOrchestrator>({ ...args, generation: generation + 1 });
+      }
+      if (exhausted && !paused && !wake) {
+        if (await db.wbBatchFinish(batchId)) {
+          // A retry-failed signal that raced with the end re-opens the loop.
+          if (!wake) return { status: 'FINISHED' };
+        }
+        exhausted = false;
+        continue;
+      }
+    }
+    const seen = tick;
+    await condition(() => tick !== seen);
+  }
+
+  // Cancelled: in-flight items were cancelled with their scopes; wait until each recorded itself.
+  await condition(() => inFlight.size === 0);
+  await db.wbBatchCancelRest(batchId);
+  return { status: 'CANCELLED' };
+}
