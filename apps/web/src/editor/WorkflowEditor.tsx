@@ -57,6 +57,7 @@ import {
 import { indexProblems, locateFieldErrors, type LocatedProblem } from './problem-locations.ts'
 import { ProblemsPanel, type ValidationStatus } from './ProblemsPanel.tsx'
 import { RunDialog } from './RunDialog.tsx'
+import { SchedulesDialog } from '../schedules/SchedulesDialog.tsx'
 import { SHORTCUT_HELP, isMacPlatform, isTypingTarget, shortcutFor, type ShortcutAction } from './shortcuts.ts'
 import { EdgePanel, NodePanel, SelectionPanel, WorkflowPanel } from './SidePanel.tsx'
 import { useEditorDocument } from './useEditorDocument.ts'
@@ -114,6 +115,7 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
   const [deploy, setDeploy] = useState<DeployProgress | undefined>(undefined)
   const [codeRefresh, setCodeRefresh] = useState(0)
   const [running, setRunning] = useState(false)
+  const [showSchedules, setShowSchedules] = useState(false)
   const [showShortcuts, setShowShortcuts] = useState(false)
   const [notice, setNotice] = useState<string | undefined>(undefined)
   const canvasRef = useRef<HTMLDivElement>(null)
@@ -536,6 +538,9 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
             </button>
           </>
         )}
+        <button type="button" onClick={() => setShowSchedules(true)} title="Cron schedules that start runs of the deployed version">
+          Schedules
+        </button>
         {canWrite && (
           <button
             type="button"
@@ -658,6 +663,15 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
             setDeploy(undefined)
             setTab('code')
           }}
+        />
+      )}
+      {showSchedules && (
+        <SchedulesDialog
+          orgId={orgId}
+          workflowId={workflow.id}
+          canWrite={canWrite && meta.status !== 'archived'}
+          deployed={meta.deployedAt !== null}
+          onClose={() => setShowSchedules(false)}
         />
       )}
       {running && (
