@@ -70,7 +70,8 @@ export class RunRecorder {
           output = coalesce(${batch.output === undefined ? null : JSON.stringify(batch.output)}::jsonb, r.output),
           error_message = coalesce(${batch.error?.message ?? null}, r.error_message),
           error_details = coalesce(${batch.error ? JSON.stringify(batch.error) : null}::jsonb, r.error_details),
-          config_snapshot = coalesce(${batch.configSnapshot === undefined ? null : JSON.stringify(batch.configSnapshot)}::jsonb, r.config_snapshot)
+          -- The engine's snapshot (every node's merged config) wins over the overrides the workflow reports.
+          config_snapshot = coalesce(r.config_snapshot, ${batch.configSnapshot === undefined ? null : JSON.stringify(batch.configSnapshot)}::jsonb)
         where r.run_id = ${run.runId}
         returning r.duration_ms`.execute(tx);
       if (batch.steps.length) await this.upsertSteps(tx, run.orgId, run.runId, batch.steps, true);

@@ -52,7 +52,10 @@ describe('merging', () => {
 
   it('computes the config every node runs with', () => {
     const merged = mergedNodeConfigs(linearDefinition, { fetch_user: { url: 'https://client' } })
-    expect(merged['fetch_user']).toMatchObject({ url: 'https://client', method: 'GET', headers: { Accept: 'application/json' } })
+    // Kind defaults filled in, as the compiler emits them.
+    expect(merged['fetch_user']).toEqual({
+      url: 'https://client', method: 'GET', headers: { Accept: 'application/json' }, timeoutMs: 5_000, responseType: 'json', maxResponseBytes: 1024 * 1024,
+    })
     expect(merged['start']).toEqual({})
     expect(Object.keys(merged)).toEqual(['start', 'fetch_user', 'shape', 'end'])
   })

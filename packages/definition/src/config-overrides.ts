@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
 import { getNodeKind } from './node-kinds/index.ts'
+import { applyConfigDefaults } from './node-config.ts'
 import { collectErrors, schemaIssues } from './schema-errors.ts'
 
 /**
@@ -70,7 +71,18 @@ const escapePointer = (key: string | number): string => String(key).replace(/~/g
  * // [{ pointer: '/fetch/url', message: 'must be string' }]
  */
 export function validateConfigOverrides(definition: OverridableDefinition, overrides: unknown): OverrideIssue[] {
-  const validator = Compile(configOverridesSchema(definition) as TSchema) as unknown as Validator
+  return validateOverridesWithSchema(configOverridesSchema(definition), overrides)
+}
+
+/**
+ * Checks overrides against an overrides schema already derived (see {@link configOverridesSchema}).
+ *
+ * @example
+ * validateOverridesWithSchema(configOverridesSchema(definition), { fetch: { url: 42 } })
+ * // [{ pointer: '/fetch/url', message: 'must be string' }]
+ */
+export function validateOverridesWithSchema(schema: JsonSchemaObject, overrides: unknown): OverrideIssue[] {
+  const validator = Compile(schema as TSchema) as unknown as Validator
   if (validator.Check(overrides)) return []
   return schemaIssues(collectErrors(validator, overrides, 50), overrides).map((issue) => ({
     pointer: issue.path.map((segment) => `/${escapePointer(segment)}`).join(''),
@@ -126,21 +138,24 @@ export function layerOverrides(...layers: ReadonlyArray<ConfigOverrides | null |
 }
 
 /**
- * The config each node runs with: its own config with the overrides merged over it (templates
- * are not evaluated; a step's evaluated config is its recorded input).
+ * The config each node runs with, as the compiled workflow computes it: the node's config with
+ * its kind's defaults filled in (what the compiler emits), then the overrides merged over it.
+ * Templates are not evaluated (a step's evaluated config is its recorded input).
  *
  * @example
  * mergedNodeConfigs({ nodes: [{ id: 'fetch', kind: 'http.request', config: { url: 'a' } }] }, { fetch: { url: 'b' } })
- * // { fetch: { url: 'b' } }
+ * // { fetch: { url: 'b', method: 'GET', timeoutMs: 10000, maxResponseBytes: 1048576, responseType: 'json' } }
  */
 export function mergedNodeConfigs(
-  definition: { readonly nodes: ReadonlyArray<{ readonly id: string; readonly config: unknown }> },
+  definition: { readonly nodes: ReadonlyArray<{ readonly id: string; readonly kind: string; readonly config: unknown }> },
   overrides: ConfigOverrides,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const node of definition.nodes) {
+    const descriptor = getNodeKind(node.kind)
+    const base = descriptor === undefined ? cloneJson(node.config ?? {}) : applyConfigDefaults(descriptor, node.config ?? {})
     const override = Object.prototype.hasOwnProperty.call(overrides, node.id) ? overrides[node.id] : undefined
-    setOwn(out, node.id, override === undefined ? cloneJson(node.config ?? {}) : mergeConfigValue(node.config ?? {}, override))
+    setOwn(out, node.id, override === undefined ? base : mergeConfigValue(base, override))
   }
   return out
 }

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './deploy.ts';
 export * from './runs.ts';
+export * from './run-configs.ts';
 export * from './input-validation.ts';
 export * from './run-control.ts';
 export * from './export-project.ts';

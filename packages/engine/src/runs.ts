@@ -5,6 +5,7 @@ import { parseDefinition } from '@workflow-builder/definition';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
 import { EngineError } from './errors.ts';
 import { validateRunInput } from './input-validation.ts';
+import { resolveRunConfig } from './run-configs.ts';
 
 export type RunChannel = 'web' | 'api' | 'webhook' | 'schedule' | 'retry' | 'batch';
 
@@ -14,8 +15,19 @@ export interface StartRunRequest {
   channel: RunChannel;
   clientId?: string | null;
   context?: Record<string, unknown>;
-  /** Per-node config overrides (client configs), saved as config_snapshot. */
+  /**
+   * Per-node config overrides layered over the named and client configs (highest precedence),
+   * e.g. from a caller that resolved them itself.
+   */
   configOverrides?: Record<string, Record<string, unknown>>;
+  /** A named config of the workflow (`user_workflow_config`): this version, else its newest active one. */
+  configName?: string;
+  configVersion?: number;
+  /**
+   * The registry step (slug, in the workflow's workstream) whose client config applies when
+   * `clientId` is set; default: the one step of the workstream that runs this workflow.
+   */
+  workflowSlug?: string;
   /** Off only for benchmarks that measure what recording costs. */
   recordSteps?: boolean;
 }
@@ -40,6 +52,7 @@ interface RunnableWorkflow {
   workflow_type: string | null;
   user_workflow_id: string | null;
   execution_timeout_seconds: number;
+  compiled_definition: unknown;
 }
 
 /** Temporal workflow id of a platform run: one id links Postgres, Temporal and the Web UI. */
@@ -54,7 +67,8 @@ export async function startRun(db: Database, temporal: Client, caller: Caller, r
   const prepared = await withCaller(db, caller, async (tx) => {
     const found = await sql<RunnableWorkflow>`
       select w.id, w.org_id, w.project_id, w.workstream_slug, s.name as status, w.definition, p.task_queue_name,
-             c.version, c.workflow_type, uw.id as user_workflow_id, w.execution_timeout_seconds
+             c.version, c.workflow_type, uw.id as user_workflow_id, w.execution_timeout_seconds,
+             c.definition as compiled_definition
       from public.workflows w
       join public.workflow_statuses s on s.id = w.status_id
       join public.projects p on p.id = w.project_id
@@ -69,6 +83,14 @@ export async function startRun(db: Database, temporal: Client, caller: Caller, r
     const parsed = parseDefinition(wf.definition);
     const problems = validateRunInput(parsed.ok ? parsed.value.inputSchema : undefined, req.input);
     if (problems.length) throw new EngineError('invalid_input', 'The run input does not match the workflow input schema', problems);
+    // Layers node < named < client < explicit; the snapshot is what the run's nodes are configured with.
+    const { overrides, snapshot } = await resolveRunConfig(tx, wf.compiled_definition ?? wf.definition, {
+      workflowId: wf.id, workstreamSlug: wf.workstream_slug, clientId: req.clientId ?? null,
+      ...(req.workflowSlug !== undefined ? { workflowSlug: req.workflowSlug } : {}),
+      ...(req.configName !== undefined ? { configName: req.configName } : {}),
+      ...(req.configVersion !== undefined ? { configVersion: req.configVersion } : {}),
+      ...(req.configOverrides !== undefined ? { configOverrides: req.configOverrides } : {}),
+    });
 
     const inserted = await sql<{ run_id: string }>`
       insert into public.user_workflow_run
@@ -76,7 +98,7 @@ export async function startRun(db: Database, temporal: Client, caller: Caller, r
          input, context, config_snapshot, created_by)
       values (${wf.org_id}, ${wf.project_id}, ${wf.id}, ${wf.workstream_slug}, ${req.clientId ?? null}, 'pending', ${req.channel},
               ${wf.version}, ${caller.requestId ?? null}, ${JSON.stringify(req.input ?? null)}::jsonb,
-              ${JSON.stringify(req.context ?? {})}::jsonb, ${req.configOverrides ? JSON.stringify(req.configOverrides) : null}::jsonb,
+              ${JSON.stringify(req.context ?? {})}::jsonb, ${snapshot ? JSON.stringify(snapshot) : null}::jsonb,
               app.current_user_id())
       returning run_id`.execute(tx);
     const runId = inserted.rows[0]!.run_id;
@@ -89,17 +111,17 @@ export async function startRun(db: Database, temporal: Client, caller: Caller, r
       values (${wf.org_id}, ${wf.project_id}, ${wf.workstream_slug}, ${wf.id}, ${wf.user_workflow_id}, ${runId}, ${req.clientId ?? null},
               ${temporalWorkflowId}, 'pending', ${wf.version}, ${caller.requestId ?? null}, ${JSON.stringify(req.input ?? {})}::jsonb)`.execute(tx);
     await sql`update public.user_workflows set last_used = now(), execution_count = execution_count + 1 where id = ${wf.user_workflow_id}`.execute(tx);
-    return { wf, runId, temporalWorkflowId };
+    return { wf, runId, temporalWorkflowId, overrides };
   });
 
-  const { wf, runId, temporalWorkflowId } = prepared;
+  const { wf, runId, temporalWorkflowId, overrides } = prepared;
   const args: WorkflowRunArgs = {
     input: req.input ?? null,
     run: {
       runId, orgId: wf.org_id, projectId: wf.project_id, workflowId: wf.id, workstreamSlug: wf.workstream_slug,
       clientId: req.clientId ?? null, requestId: caller.requestId ?? null, version: wf.version!, recordSteps: req.recordSteps ?? true,
     },
-    ...(req.configOverrides ? { configOverrides: req.configOverrides } : {}),
+    ...(overrides ? { configOverrides: overrides } : {}),
   };
   try {
     const handle = await temporal.workflow.start(wf.workflow_type!, {

@@ -39,6 +39,7 @@ const CONSTRAINTS: Record<string, { field: string; message: string }> = {
   workflow_nodes_workflow_id_node_id_key: { field: '/definition/nodes', message: 'node ids must be unique' },
   workflow_edges_workflow_id_edge_id_key: { field: '/definition/edges', message: 'edge ids must be unique' },
   enrichment_registry_workflow_id_fkey: { field: '/params/workflowId', message: 'a workstream step (enrichment_registry) still runs this workflow' },
+  clients_org_id_name_key: { field: '/name', message: 'a client with this name already exists in the organisation' },
   api_tokens_per_user_limit: { field: '/name', message: 'a user may hold at most 50 API tokens; revoke one first' },
 };
 

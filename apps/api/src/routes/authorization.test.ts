@@ -94,6 +94,26 @@ const newMember = async (f: Fixture) => {
   return { userId: u.userId };
 };
 
+const newClient = async (f: Fixture) => ({
+  clientId: (await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/clients`, { name: `Client ${uniq()}` })).id!,
+});
+/** A client and a registry step (inserted directly: registry routes belong to the batches work) running the fixture workflow. */
+const newClientStep = async (f: Fixture) => {
+  const { clientId } = await newClient(f);
+  const project = await api(f, 'GET', `/v1/orgs/${f.owner.orgId}/projects/${f.params['projectId']}`);
+  const workflowSlug = `step-${uniq()}`;
+  await withAdmin(f.t.tdb, (c) => c.query(
+    `insert into public.enrichment_registry (org_id, slug, workstream_slug, name, type, workflow_id) values ($1, $2, $3, 'Step', 'sync', $4)`,
+    [f.owner.orgId, workflowSlug, project.workstreamSlug, f.params['workflowId']]));
+  await api(f, 'PUT', `/v1/orgs/${f.owner.orgId}/clients/${clientId}/configs/${project.workstreamSlug}/${workflowSlug}`, { config: {} });
+  return { clientId, workstreamSlug: project.workstreamSlug!, workflowSlug };
+};
+const newNamedConfig = async (f: Fixture) => {
+  const name = `cfg-${uniq()}`;
+  await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/workflows/${f.params['workflowId']}/configs`, { name, config: {} });
+  return { name, version: '1' };
+};
+
 const ROUTES: RouteCase[] = [
   // Identity (not organisation-scoped).
   { method: 'POST', url: '/v1/auth/sign-up', expect: PUBLIC(201), body: () => ({ email: `su-${uniq()}@example.test`, password: 'long enough pw', displayName: 'S', organisationName: 'S org' }) },
@@ -208,6 +228,27 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/retry', expect: WRITE(201) },
   { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/signal', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 202 }, setup: newRun, body: () => ({ name: 'approve', payload: { decision: 'authz' } }) },
   { method: 'GET', url: '/v1/orgs/:orgId/runs/:runId/query', expect: READ },
+
+  // Clients, their step configs, named configs and favourites.
+  { method: 'GET', url: '/v1/orgs/:orgId/clients', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/clients', expect: WRITE(201), body: () => ({ name: `Client ${uniq()}` }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/clients/:clientId', expect: READ, setup: newClient },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/clients/:clientId', expect: WRITE(200), setup: newClient, body: () => ({ name: `Renamed ${uniq()}` }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/clients/:clientId', expect: WRITE(204), setup: newClient },
+  { method: 'GET', url: '/v1/orgs/:orgId/clients/:clientId/configs', expect: READ, setup: newClient },
+  { method: 'GET', url: '/v1/orgs/:orgId/clients/:clientId/configs/:workstreamSlug/:workflowSlug', expect: READ, setup: newClientStep },
+  {
+    method: 'PUT', url: '/v1/orgs/:orgId/clients/:clientId/configs/:workstreamSlug/:workflowSlug', expect: WRITE(200), setup: newClientStep,
+    body: () => ({ config: { fetch_user: { headers: { 'X-Client': 'authz' } } } }),
+  },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/clients/:clientId/configs/:workstreamSlug/:workflowSlug', expect: WRITE(204), setup: newClientStep },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/config-schema', expect: READ },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/configs', expect: READ },
+  { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/configs', expect: WRITE(201), body: () => ({ name: `cfg-${uniq()}`, config: {} }) },
+  { method: 'GET', url: '/v1/orgs/:orgId/workflows/:workflowId/configs/:name', expect: READ, setup: newNamedConfig },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/workflows/:workflowId/configs/:name/versions/:version', expect: WRITE(200), setup: newNamedConfig, body: () => ({ isActive: false }) },
+  { method: 'PUT', url: '/v1/orgs/:orgId/workflows/:workflowId/favorite', expect: WRITE(204) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId/favorite', expect: WRITE(204) },
 
   // Webhooks: managed by members; triggered by anyone holding the token (no session needed).
   { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: WRITE(201) },

@@ -17,6 +17,10 @@ import { runRoutes, workflowRunRoutes } from './runs/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 import { scheduleRoutes } from './schedules/index.ts';
 import { hookRoutes } from './hooks/index.ts';
+import { clientRoutes } from './clients/index.ts';
+import { clientConfigRoutes } from './client-configs/index.ts';
+import { workflowConfigRoutes } from './workflow-configs/index.ts';
+import { favoriteRoutes } from './favorites/index.ts';
 
 /**
  * Every `/v1` resource, one folder each (folder = URL). Organisation-scoped resources live
@@ -40,6 +44,10 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(webhookRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/webhooks' });
   await app.register(scheduleRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/schedules' });
   await app.register(runRoutes, { prefix: '/orgs/:orgId/runs' });
+  await app.register(clientRoutes, { prefix: '/orgs/:orgId/clients' });
+  await app.register(clientConfigRoutes, { prefix: '/orgs/:orgId/clients/:clientId/configs' });
+  await app.register(workflowConfigRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId' });
+  await app.register(favoriteRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/favorite' });
   await app.register(statisticsRoutes, { prefix: '/orgs/:orgId/statistics' });
   // Public: webhook calls carry a token, not a session.
   await app.register(hookRoutes, { prefix: '/hooks' });

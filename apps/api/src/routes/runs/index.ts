@@ -83,6 +83,9 @@ export const workflowRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const started = await engineCall(() => startRun(app.db, client, engineCaller(req, orgId), {
       workflowId, input: b.input === undefined ? {} : b.input, channel: channelOf(req), clientId: b.clientId ?? null,
       ...(b.context ? { context: b.context } : {}),
+      ...(b.configName !== undefined ? { configName: b.configName } : {}),
+      ...(b.configVersion !== undefined ? { configVersion: b.configVersion } : {}),
+      ...(b.workflowSlug !== undefined ? { workflowSlug: b.workflowSlug } : {}),
     }), { notFound: '/params/workflowId', state: '/params/workflowId' });
     return reply.code(201).send({ ...started, requestId: req.id });
   });

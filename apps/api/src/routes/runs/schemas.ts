@@ -13,6 +13,12 @@ export const StartRunBody = Type.Object(
     input: Type.Optional(Type.Unknown({ description: 'The run input; checked against the workflow inputSchema (problems name /input/<field>)' })),
     clientId: Type.Optional(Uuid),
     context: Type.Optional(RunContext),
+    configName: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'A named config of the workflow: its newest active version unless configVersion is given' })),
+    configVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+    workflowSlug: Type.Optional(Type.String({
+      minLength: 1, maxLength: 255, pattern: '^[a-z0-9][a-z0-9_-]*$',
+      description: 'With clientId: the workstream step whose client config applies (default: the one step of the workflow\'s workstream that runs it). Precedence: node config < named config < client config',
+    })),
   },
   { additionalProperties: false },
 );

@@ -84,6 +84,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (qs.projectId) q = q.where('w.project_id', '=', qs.projectId);
       if (qs.status) q = q.where('s.name', '=', qs.status);
       if (qs.visibility) q = q.where('v.name', '=', qs.visibility);
+      if (qs.favorite !== undefined) q = q.where(sql<boolean>`coalesce(uw.is_favorite, false) = ${qs.favorite}`);
       if (qs.search) {
         const p = containsPattern(qs.search);
         q = q.where((eb) => eb.or([eb('w.name', 'ilike', p), eb('w.display_name', 'ilike', p), eb('w.kebab_name', 'ilike', p)]));

@@ -40,6 +40,9 @@ const summary = {
   createdAt: Timestamp,
   updatedAt: Timestamp,
   deployedAt: Nullable(Timestamp),
+  isFavorite: Type.Boolean({ description: 'Starred (PUT/DELETE .../favorite)' }),
+  lastUsed: Nullable(Timestamp),
+  executionCount: Type.Integer({ description: 'Runs started' }),
 };
 
 export const WorkflowSummary = Type.Object(summary);
@@ -123,6 +126,7 @@ export const ListWorkflowsQuery = Type.Object(
     status: Type.Optional(WorkflowStatus),
     visibility: Type.Optional(Visibility),
     search: Search,
+    favorite: Type.Optional(Type.Boolean({ description: 'Only starred (true) or unstarred (false) workflows' })),
   },
   { additionalProperties: false },
 );

@@ -37,6 +37,9 @@ const nodeCount = sql<number>`case when jsonb_typeof(w.definition -> 'nodes') = 
 export const workflows = (tx: Tx, orgId: string) => tx.selectFrom('workflows as w')
   .innerJoin('workflow_statuses as s', 's.id', 'w.status_id')
   .innerJoin('component_visibility as v', 'v.id', 'w.visibility_id')
+  // One user_workflows row per workflow (trigger): favourite flag and usage counters.
+  .leftJoin('user_workflows as uw', (j) => j.onRef('uw.workflow_id', '=', 'w.id').onRef('uw.org_id', '=', 'w.org_id'))
+  .select(['uw.is_favorite', 'uw.last_used', 'uw.execution_count'])
   .select([
     'w.id', 'w.org_id', 'w.project_id', 'w.workstream_slug', 'w.name', 'w.display_name', 'w.description', 'w.kebab_name',
     'w.version', 'w.definition_version', 'w.max_concurrent_executions', 'w.execution_timeout_seconds', 'w.created_by',
@@ -67,6 +70,9 @@ export const summaryDto = (r: WorkflowRow): Static<typeof WorkflowSummary> => ({
   createdAt: isoRequired(r.created_at),
   updatedAt: isoRequired(r.updated_at),
   deployedAt: iso(r.deployed_at),
+  isFavorite: r.is_favorite ?? false,
+  lastUsed: iso(r.last_used ?? null),
+  executionCount: r.execution_count ?? 0,
 });
 
 export const workflowDto = (r: WorkflowRow & { definition: unknown }): Static<typeof Workflow> => ({
