@@ -9,7 +9,9 @@ export type EngineErrorCode =
   | 'invalid_input'
   | 'temporal_unavailable'
   | 'forbidden'
-  | 'not_running';
+  | 'not_running'
+  /** A work queue refused an item (full, duplicate); nothing was enqueued. */
+  | 'queue_rejected';
 
 /** One offending field: a definition problem (with node/edge) or a run-input problem. */
 export interface EngineProblem {

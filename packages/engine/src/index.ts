@@ -4,6 +4,7 @@ export * from './runs.ts';
 export * from './run-configs.ts';
 export * from './input-validation.ts';
 export * from './run-control.ts';
+export * from './run-messages.ts';
 export * from './export-project.ts';
 export * from './schedules.ts';
 export * from './batches.ts';

@@ -48,6 +48,19 @@ export async function signalRun(db: Database, client: Client, caller: Caller, ru
   await temporalCall(() => handleOf(client, run).signal(name, payload));
 }
 
+/** Runs an update on an open run and waits for its result (a validator's rejection is rethrown as is). */
+export async function updateRun<T>(db: Database, client: Client, caller: Caller, runId: string, name: string, args: [unknown, ...unknown[]]): Promise<T> {
+  const run = await visibleRun(db, caller, runId, true);
+  if (!OPEN.has(run.status)) throw new EngineError('not_running', `The run is ${run.status}`);
+  const handle = handleOf(client, run);
+  try {
+    return await handle.executeUpdate<T, [unknown, ...unknown[]]>(name, { args });
+  } catch (e) {
+    if ((e as Error).name === 'WorkflowUpdateFailedError') throw e;
+    return temporalCall(() => Promise.reject(e));
+  }
+}
+
 /** Runs a query on a run (default: the built-in step-state query). */
 export async function queryRun(db: Database, client: Client, caller: Caller, runId: string, name: string = STATE_QUERY, args: unknown[] = []): Promise<unknown> {
   const run = await visibleRun(db, caller, runId, false);

@@ -10,6 +10,7 @@ import { ApiError, type FieldError } from './problem.ts';
  *   invalid_input                                        400  the engine's fields (`/input/userId`), else `input`
  *   workflow_archived, workflow_paused, not_deployed,
  *   not_running                                          409  `state` (the workflow's or run's parameter)
+ *   queue_rejected (work queue full / duplicate item)    409  the engine's fields (`/body/item`)
  *   forbidden                                            403
  *   temporal_unavailable                                 503
  *
@@ -94,6 +95,10 @@ export function engineToApiError(e: EngineError, fields: EngineFields = {}): Api
     case 'not_deployed':
     case 'not_running':
       return new ApiError(409, 'conflict', e.message, one(fields.state ?? '/'));
+    case 'queue_rejected': {
+      const errors = e.problems.map((p) => ({ field: p.field, code: p.code, message: p.message }));
+      return new ApiError(409, 'conflict', e.message, errors.length ? errors : one('/body/item'));
+    }
     case 'forbidden':
       return new ApiError(403, 'forbidden', e.message, one('/params/orgId', 'insufficient_role'));
     case 'temporal_unavailable':

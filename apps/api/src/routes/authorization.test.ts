@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HTTPMethods } from 'fastify';
-import { linearDefinition } from '@workflow-builder/definition';
+import { linearDefinition, workQueueDefinition } from '@workflow-builder/definition';
 import {
   addMember, createProject, createWorkflow, signUp, uniq, withAdmin, type TestApp, type TestUser,
 } from '../test/helpers.ts';
@@ -228,6 +228,11 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/retry', expect: WRITE(201) },
   { method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/signal', expect: { anonymous: 401, viewer: 403, outsider: 404, owner: 202 }, setup: newRun, body: () => ({ name: 'approve', payload: { decision: 'authz' } }) },
   { method: 'GET', url: '/v1/orgs/:orgId/runs/:runId/query', expect: READ },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/runs/:runId/queues/:queue/items', expect: WRITE(201),
+    setup: async (f) => ({ runId: f.params['queueRunId']!, queue: 'orders' }), body: () => ({ item: { id: `authz-${uniq()}` } }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/runs/:runId/queues/:queue', expect: READ, setup: async (f) => ({ runId: f.params['queueRunId']!, queue: 'orders' }) },
 
   // Clients, their step configs, named configs and favourites.
   { method: 'GET', url: '/v1/orgs/:orgId/clients', expect: READ },
@@ -305,13 +310,17 @@ describe('authorisation of every route', () => {
     const approval = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: approvalDefinition(600) });
     const postHook = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: webhookDefinition('POST') });
     const getHook = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: webhookDefinition('GET') });
+    const queueWorkflow = await createWorkflow(f.t.app, f.owner, f.owner.orgId, engineProject.id, { definition: workQueueDefinition({ approval: true }) });
     await deployViaApi(f.t.app, f.owner, f.owner.orgId, approval.id, 0);
+    await deployViaApi(f.t.app, f.owner, f.owner.orgId, queueWorkflow.id, 0);
     await deployViaApi(f.t.app, f.owner, f.owner.orgId, postHook.id, 0);
     const lastDeploy = await deployViaApi(f.t.app, f.owner, f.owner.orgId, getHook.id, 60);
     expect(lastDeploy.pickedUp).toBe(true);
     const run = await startViaApi(f.t.app, f.owner, f.owner.orgId, approval.id, {});
     // Queries are answered once the run is waiting.
     await pollRun(f.t.app, f.owner, f.owner.orgId, run.runId, (d) => d.steps.some((s) => s.nodeId === 'wait' && s.status === 'running'));
+    const queueRun = await startViaApi(f.t.app, f.owner, f.owner.orgId, queueWorkflow.id, {});
+    await pollRun(f.t.app, f.owner, f.owner.orgId, queueRun.runId, (d) => d.steps.some((s) => s.nodeId === 'consume' && s.status === 'running'));
     f.params = {
       orgId: f.owner.orgId,
       projectId: project.id,
@@ -324,6 +333,7 @@ describe('authorisation of every route', () => {
       postHookWorkflowId: postHook.id,
       getHookWorkflowId: getHook.id,
       runId: run.runId,
+      queueRunId: queueRun.runId,
     };
   });
   afterAll(() => f.t.close());

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Static } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { cancelRun, queryRun, retryRun, signalRun, startRun, terminateRun } from '@workflow-builder/engine';
+import { cancelRun, enqueueItem, queryRun, retryRun, sendSignal, startRun, terminateRun, workQueueState } from '@workflow-builder/engine';
 import { inOrg, iso, isoRequired, optionalBody, type Access } from '../../lib/context.ts';
 import { engineCall } from '../../lib/engine-errors.ts';
 import { channelOf, engineCaller, temporalClient } from '../../lib/engine-context.ts';
@@ -13,7 +13,8 @@ import { EmptyBody, OrgParams, problemResponses } from '../../schemas/common.ts'
 import { WorkflowParams } from '../workflows/schemas.ts';
 import { findWorkflow } from '../workflows/store.ts';
 import {
-  ListRunsQuery, QueryQuery, QueryResult, RunAccepted, RunDetail, RunPage, RunParams, SignalBody, StartRunBody, StartedRun, TerminateBody,
+  EnqueueBody, EnqueuedItem, ListRunsQuery, QueryQuery, QueryResult, QueueParams, QueueStateResult, RunAccepted, RunDetail, RunPage, RunParams,
+  SignalBody, StartRunBody, StartedRun, TerminateBody,
   type RunStatus,
 } from './schemas.ts';
 
@@ -227,8 +228,40 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { orgId, runId } = req.params;
     await checkAccess(app, req, orgId, 'write');
     const client = await temporalClient(app);
-    await engineCall(() => signalRun(app.db, client, engineCaller(req, orgId), runId, req.body.name, req.body.payload ?? null), RUN_FIELDS);
+    // Checked against the run's version: a declared signal, its payload matching the parameter schema (400 naming /body/payload/<field>).
+    await engineCall(() => sendSignal(app.db, client, engineCaller(req, orgId), runId, req.body.name, req.body.payload ?? null), RUN_FIELDS);
     return reply.code(202).send({ runId, status: await runStatus(app, req, orgId, runId) });
+  });
+
+  app.post('/:runId/queues/:queue/items', {
+    schema: {
+      tags: ['runs'],
+      summary: 'Add an item to a work queue of an open run (through its enqueue update): 201 with its position, 409 when the queue is full or the item a duplicate (nothing enqueued)',
+      params: QueueParams, body: EnqueueBody, response: { 201: EnqueuedItem, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const { orgId, runId, queue } = req.params;
+    await checkAccess(app, req, orgId, 'write');
+    const client = await temporalClient(app);
+    const enqueued = await engineCall(() => enqueueItem(app.db, client, engineCaller(req, orgId), runId, queue, req.body.item ?? null), {
+      notFound: '/params/queue', state: '/params/runId', input: '/body/item',
+    });
+    return reply.code(201).send(enqueued);
+  });
+
+  app.get('/:runId/queues/:queue', {
+    schema: {
+      tags: ['runs'], summary: 'A work queue\'s contents and counters (its state query); needs a worker serving the run\'s version',
+      params: QueueParams, response: { 200: QueueStateResult, ...problemResponses },
+    },
+  }, async (req) => {
+    const { orgId, runId, queue } = req.params;
+    await checkAccess(app, req, orgId, 'read');
+    const client = await temporalClient(app);
+    const deadline = Date.now() + app.env.queryTimeoutMs;
+    const state = await client.connection.withDeadline(deadline, () =>
+      engineCall(() => workQueueState(app.db, client, engineCaller(req, orgId), runId, queue), { notFound: '/params/queue', state: '/params/runId' }));
+    return { queue, state: state ?? null };
   });
 
   app.get('/:runId/query', {

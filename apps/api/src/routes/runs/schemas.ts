@@ -128,4 +128,26 @@ export const QueryQuery = Type.Object(
 );
 export const QueryResult = Type.Object({ name: Type.String(), result: Type.Unknown() });
 
+/** A work queue of a run, by its declared name. */
+export const QueueParams = Type.Object({
+  orgId: Uuid, runId: Uuid,
+  queue: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The work queue\'s declared name' }),
+});
+
+export const EnqueueBody = Type.Object(
+  { item: Type.Unknown({ description: 'The work item; checked against the queue\'s itemSchema (problems name /body/item/<field>)' }) },
+  { additionalProperties: false, required: ['item'] },
+);
+
+export const EnqueuedItem = Type.Object({
+  queue: Type.String(),
+  position: Type.Integer({ minimum: 1, description: '1-based place in the order items will be taken' }),
+  size: Type.Integer({ minimum: 1, description: 'Items waiting, this one included' }),
+});
+
+export const QueueStateResult = Type.Object({
+  queue: Type.String(),
+  state: Type.Unknown({ description: 'items (in take order), inFlight, processed, rejected, maxSize, stopped' }),
+});
+
 export const RunAccepted = Type.Object({ runId: Uuid, status: Type.String({ description: 'The run\'s recorded status at the time of the answer' }) });

@@ -1,7 +1,7 @@
 import { sql, type ColumnType, type Generated } from 'kysely';
 import type { Static } from 'typebox';
 import type { Tx } from '@workflow-builder/db';
-import { parseDefinition, type WorkflowDefinition } from '@workflow-builder/definition';
+import { parseDefinition, queueMessageNames, workflowQueries, workflowSignals, type WorkflowDefinition } from '@workflow-builder/definition';
 import { MAX_DEFINITION_EDGES, MAX_DEFINITION_NODES, MAX_KIND_LENGTH } from '../../schemas/definition.ts';
 import { iso, isoRequired } from '../../lib/context.ts';
 import { cursorTs } from '../../lib/pagination.ts';
@@ -138,6 +138,44 @@ export async function saveGraph(tx: Tx, orgId: string, workflowId: string, defin
       select ${orgId}::uuid, ${workflowId}::uuid, e.id, e.source, e.target, e.source_handle
       from jsonb_to_recordset(${JSON.stringify(edges)}::jsonb) as e(id text, source text, target text, source_handle text)`.execute(tx);
   }
+  await saveMessages(tx, orgId, workflowId, definition);
+}
+
+/**
+ * Replaces the `workflow_work_queues`, `workflow_signals` and `workflow_queries` rows of a
+ * workflow with those of `definition`: declared signals and queries, and per work queue its row
+ * plus its generated `<queue>_add` / `<queue>_stop` signals and `<queue>_state` query
+ * (`auto_generated`, linked by `work_queue_id`). In the caller's transaction.
+ */
+export async function saveMessages(tx: Tx, orgId: string, workflowId: string, definition: WorkflowDefinition): Promise<void> {
+  await tx.deleteFrom('workflow_signals').where('org_id', '=', orgId).where('workflow_id', '=', workflowId).execute();
+  await tx.deleteFrom('workflow_queries').where('org_id', '=', orgId).where('workflow_id', '=', workflowId).execute();
+  await tx.deleteFrom('workflow_work_queues').where('org_id', '=', orgId).where('workflow_id', '=', workflowId).execute();
+  // Drafts may be saved with problems (duplicate names): the first declaration of a name wins here.
+  const firstByName = <T extends { name: string }>(items: readonly T[]): T[] => items.filter((item, i) => items.findIndex((other) => other.name === item.name) === i);
+  const queueIds = new Map<string, string>();
+  for (const queue of firstByName(definition.workQueues ?? [])) {
+    const names = queueMessageNames(queue.name);
+    const row = await tx.insertInto('workflow_work_queues').values({
+      org_id: orgId, workflow_id: workflowId, queue_name: queue.name, description: queue.description ?? null,
+      signal_name: names.add, query_name: names.state, max_size: queue.maxSize ?? null, priority: queue.order ?? 'fifo',
+      deduplicate: queue.deduplicate === true || queue.dedupeBy !== undefined,
+      work_item_schema: queue.itemSchema === undefined ? null : JSON.stringify(queue.itemSchema),
+    }).returning('id').executeTakeFirstOrThrow();
+    queueIds.set(queue.name, row.id);
+  }
+  const queueId = (name: string | undefined) => (name === undefined ? null : queueIds.get(name) ?? null);
+  const signals = firstByName(workflowSignals(definition)).map((signal) => ({
+    org_id: orgId, workflow_id: workflowId, signal_name: signal.name, description: signal.description ?? null,
+    parameters: JSON.stringify(signal.parametersSchema ?? {}), auto_generated: signal.workQueue !== undefined, work_queue_id: queueId(signal.workQueue),
+  }));
+  if (signals.length > 0) await tx.insertInto('workflow_signals').values(signals).execute();
+  const queries = firstByName(workflowQueries(definition)).map((query) => ({
+    org_id: orgId, workflow_id: workflowId, query_name: query.name, description: query.description ?? null,
+    return_type: query.returnSchema === undefined ? null : JSON.stringify(query.returnSchema),
+    auto_generated: query.workQueue !== undefined, work_queue_id: queueId(query.workQueue),
+  }));
+  if (queries.length > 0) await tx.insertInto('workflow_queries').values(queries).execute();
 }
 
 /**
