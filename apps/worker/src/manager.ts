@@ -5,6 +5,7 @@ import type { Sinks } from '@temporalio/workflow';
 import { Context } from '@temporalio/activity';
 import type { Database } from '@workflow-builder/db';
 import { PROGRESS_SINK, type RunRecordBatch, type StepActivityMeta } from '@workflow-builder/runtime/contract';
+import { stepLogContext } from './activity-log-context.ts';
 import { WorkflowBundler, type BundleVersion } from './bundler.ts';
 import type { RunRecorder } from './recorder.ts';
 import type { WorkerRegistry } from './registry.ts';
@@ -152,7 +153,7 @@ export class WorkerManager {
       workflowBundle: { code },
       activities: this.opts.activities,
       sinks,
-      interceptors: { activity: [() => ({ inbound: new AttemptFailureRecorder(recorder) })] },
+      interceptors: { activity: [() => ({ inbound: new AttemptFailureRecorder(recorder) }), stepLogContext] },
       // Several Workers share this process: bound each one's sticky cache explicitly.
       maxCachedWorkflows: this.opts.maxCachedWorkflows ?? 200,
       shutdownGraceTime: '30s',

@@ -23,6 +23,10 @@ export interface RunContextInfo {
   parentRunId?: string | null;
   /** For a child run: the parent's step that started it. */
   parentStepNumber?: number | null;
+  /** For a child run: the parent's Temporal workflow id (what `signal.parent` signals). */
+  parentWorkflowId?: string | null;
+  /** For a child run: what the parent's `workflow.child` node allows (canSignalParent / canQueryParent). */
+  parentAllows?: { signal: boolean; query: boolean } | null;
   /**
    * For runs Temporal starts on its own (schedules): `runId` is empty in the start arguments and the
    * workflow assigns one; the first record creates the run row, attributed to `createdBy` (users.id).
@@ -117,6 +121,9 @@ export interface StepActivityMeta {
   orgId: string;
   projectId: string;
   recordSteps: boolean;
+  /** The run's workstream and client: they travel with every step (lookups, structured logs). */
+  workstreamSlug?: string;
+  clientId?: string | null;
 }
 
 /** What step activities return: the output plus the attempt that produced it. */
