@@ -16,6 +16,8 @@ export interface ApiEnv {
   temporalNamespace: string;
   /** Base URL of the Temporal Web UI, for links to runs. */
   temporalUiUrl: string | null;
+  /** Task queue of the worker's platform Worker (batch orchestrator); must match the worker's WB_PLATFORM_TASK_QUEUE. */
+  platformTaskQueue: string;
   logLevel: string;
   /** `production` refuses to start without WB_SECRET_KEY. */
   nodeEnv: string;
@@ -92,6 +94,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'workflow-builder',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? null,
+    platformTaskQueue: env.WB_PLATFORM_TASK_QUEUE ?? 'wb-platform',
     logLevel: env.LOG_LEVEL ?? 'info',
     nodeEnv,
     secretBox: box,

@@ -71,6 +71,7 @@ export interface Batches {
   blueprint: string[];
   client_id: string;
   completed_items: Generated<number>;
+  concurrency: Generated<number>;
   created_at: Generated<Timestamp>;
   created_by: string | null;
   failed_items: Generated<number>;

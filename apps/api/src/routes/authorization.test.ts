@@ -108,6 +108,41 @@ const newClientStep = async (f: Fixture) => {
   await api(f, 'PUT', `/v1/orgs/${f.owner.orgId}/clients/${clientId}/configs/${project.workstreamSlug}/${workflowSlug}`, { config: {} });
   return { clientId, workstreamSlug: project.workstreamSlug!, workflowSlug };
 };
+/**
+ * Batches: registry steps in the approval workflow's workstream. `authz_wait` runs the approval
+ * workflow as a child run that waits (the batch stays RUNNING); `authz_down` calls an endpoint
+ * that refuses connections (the batch FAILS at once). Created once, on first use.
+ */
+let batchFixture: Promise<{ workstreamSlug: string; clientId: string }> | null = null;
+const batchBasics = (f: Fixture) => (batchFixture ??= (async () => {
+  const workstreamSlug = await withAdmin(f.t.tdb, async (c) =>
+    (await c.query<{ workstream_slug: string }>('select workstream_slug from public.workflows where id = $1', [f.params['approvalWorkflowId']])).rows[0]!.workstream_slug);
+  const registry = `/v1/orgs/${f.owner.orgId}/enrichment-registry`;
+  await api(f, 'POST', registry, { slug: 'authz_wait', workstreamSlug, name: 'Wait', type: 'sync', workflowId: f.params['approvalWorkflowId'] });
+  await api(f, 'POST', registry, { slug: 'authz_down', workstreamSlug, name: 'Down', type: 'async', asyncEndpointUrl: 'http://127.0.0.1:9/down' });
+  return { workstreamSlug, clientId: (await newClient(f)).clientId };
+})());
+const newRegistryEntry = async (f: Fixture) => {
+  const { workstreamSlug } = await batchBasics(f);
+  const created = await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/enrichment-registry`,
+    { slug: `s_${uniq()}`, workstreamSlug, name: 'Step', type: 'async', asyncEndpointUrl: 'http://127.0.0.1:9/x' });
+  return { entryId: created.id!, workstreamSlug };
+};
+const newBatch = (step: 'authz_wait' | 'authz_down') => async (f: Fixture) => {
+  const { workstreamSlug, clientId } = await batchBasics(f);
+  const created = await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/batches`, { clientId, workstreamSlug, blueprint: [step], items: [{}] });
+  return { batchId: created.batchId!, clientId, workstreamSlug };
+};
+const newPausedBatch = async (f: Fixture) => {
+  const p = await newBatch('authz_wait')(f);
+  await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/batches/${p.batchId}/pause`);
+  return p;
+};
+const newFailedBatch = async (f: Fixture) => {
+  const p = await newBatch('authz_down')(f);
+  await expect.poll(async () => (await api(f, 'GET', `/v1/orgs/${f.owner.orgId}/batches/${p.batchId}`)).status, { timeout: 30_000 }).toBe('FAILED');
+  return p;
+};
 const newNamedConfig = async (f: Fixture) => {
   const name = `cfg-${uniq()}`;
   await api(f, 'POST', `/v1/orgs/${f.owner.orgId}/workflows/${f.params['workflowId']}/configs`, { name, config: {} });
@@ -254,6 +289,32 @@ const ROUTES: RouteCase[] = [
   { method: 'PATCH', url: '/v1/orgs/:orgId/workflows/:workflowId/configs/:name/versions/:version', expect: WRITE(200), setup: newNamedConfig, body: () => ({ isActive: false }) },
   { method: 'PUT', url: '/v1/orgs/:orgId/workflows/:workflowId/favorite', expect: WRITE(204) },
   { method: 'DELETE', url: '/v1/orgs/:orgId/workflows/:workflowId/favorite', expect: WRITE(204) },
+
+  // Workstream steps (enrichment registry) and batches; async steps call back without a session.
+  { method: 'GET', url: '/v1/orgs/:orgId/enrichment-registry', expect: READ },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/enrichment-registry', expect: WRITE(201),
+    setup: async (f) => ({ workstreamSlug: (await batchBasics(f)).workstreamSlug }),
+    body: (_f, p) => ({ slug: `s_${uniq()}`, workstreamSlug: p['workstreamSlug'], name: 'Step', type: 'async', asyncEndpointUrl: 'http://127.0.0.1:9/x' }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/enrichment-registry/:entryId', expect: READ, setup: newRegistryEntry },
+  { method: 'PATCH', url: '/v1/orgs/:orgId/enrichment-registry/:entryId', expect: WRITE(200), setup: newRegistryEntry, body: () => ({ name: `Renamed ${uniq()}` }) },
+  { method: 'DELETE', url: '/v1/orgs/:orgId/enrichment-registry/:entryId', expect: WRITE(204), setup: newRegistryEntry },
+  {
+    method: 'POST', url: '/v1/orgs/:orgId/batches', expect: WRITE(201), setup: async (f) => batchBasics(f),
+    body: (_f, p) => ({ clientId: p['clientId'], workstreamSlug: p['workstreamSlug'], blueprint: ['authz_down'], items: [{}] }),
+  },
+  { method: 'GET', url: '/v1/orgs/:orgId/batches', expect: READ },
+  { method: 'GET', url: '/v1/orgs/:orgId/batches/:batchId', expect: READ, setup: newBatch('authz_down') },
+  { method: 'GET', url: '/v1/orgs/:orgId/batches/:batchId/items', expect: READ, setup: newBatch('authz_down') },
+  { method: 'POST', url: '/v1/orgs/:orgId/batches/:batchId/pause', expect: WRITE(202), setup: newBatch('authz_wait') },
+  { method: 'POST', url: '/v1/orgs/:orgId/batches/:batchId/resume', expect: WRITE(202), setup: newPausedBatch },
+  { method: 'POST', url: '/v1/orgs/:orgId/batches/:batchId/cancel', expect: WRITE(202), setup: newBatch('authz_wait') },
+  { method: 'POST', url: '/v1/orgs/:orgId/batches/:batchId/retry-failed', expect: WRITE(202), setup: newFailedBatch },
+  {
+    method: 'POST', url: '/v1/hooks/batch-callbacks/:token', expect: PUBLIC(404),
+    setup: async () => ({ token: 'A'.repeat(43) }), body: () => ({ result: { ok: true } }),
+  },
 
   // Webhooks: managed by members; triggered by anyone holding the token (no session needed).
   { method: 'POST', url: '/v1/orgs/:orgId/workflows/:workflowId/webhooks', expect: WRITE(201) },

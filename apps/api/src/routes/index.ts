@@ -17,6 +17,9 @@ import { runRoutes, workflowRunRoutes } from './runs/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 import { scheduleRoutes } from './schedules/index.ts';
 import { hookRoutes } from './hooks/index.ts';
+import { enrichmentRegistryRoutes } from './enrichment-registry/index.ts';
+import { batchRoutes } from './batches/index.ts';
+import { batchCallbackRoutes } from './batch-callbacks/index.ts';
 import { clientRoutes } from './clients/index.ts';
 import { clientConfigRoutes } from './client-configs/index.ts';
 import { workflowConfigRoutes } from './workflow-configs/index.ts';
@@ -49,6 +52,10 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(workflowConfigRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId' });
   await app.register(favoriteRoutes, { prefix: '/orgs/:orgId/workflows/:workflowId/favorite' });
   await app.register(statisticsRoutes, { prefix: '/orgs/:orgId/statistics' });
+  await app.register(enrichmentRegistryRoutes, { prefix: '/orgs/:orgId/enrichment-registry' });
+  await app.register(batchRoutes, { prefix: '/orgs/:orgId/batches' });
   // Public: webhook calls carry a token, not a session.
   await app.register(hookRoutes, { prefix: '/hooks' });
+  // Public: async batch steps report back with a single-use token.
+  await app.register(batchCallbackRoutes, { prefix: '/hooks/batch-callbacks' });
 };

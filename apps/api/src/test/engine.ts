@@ -56,7 +56,8 @@ export interface EngineTestApp extends TestApp {
 export async function createEngineTestApp(label: string, overrides: Record<string, string> = {}): Promise<EngineTestApp> {
   const h = await startHarness(label);
   await h.startWorkers();
-  const app = await buildApp(testEnv(h.tdb, overrides), { logger: false });
+  // The API starts batch orchestrators on the harness' own platform task queue.
+  const app = await buildApp(testEnv(h.tdb, { WB_PLATFORM_TASK_QUEUE: h.platformTaskQueue, ...overrides }), { logger: false });
   return {
     app, tdb: h.tdb, h,
     close: async () => {

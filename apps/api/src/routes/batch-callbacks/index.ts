@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { completeBatchCallback } from '@workflow-builder/engine';
+import { engineCall } from '../../lib/engine-errors.ts';
+import { temporalClient } from '../../lib/engine-context.ts';
+import { invalid } from '../../lib/problem.ts';
+import { problemResponses } from '../../schemas/common.ts';
+import { CallbackAccepted, CallbackBody, CallbackParams } from './schemas.ts';
+
+/**
+ * `/hooks/batch-callbacks/:token`: where the endpoints of async batch steps report back. No
+ * session: the token (random, single use, stored hashed, valid until the step's callback
+ * timeout) authorises; calls are limited per IP like webhooks. `{ result }` completes the step, `{ error }` fails it. 404 for unknown or
+ * used tokens, 409 once the step stopped waiting (timed out, cancelled).
+ */
+export const batchCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { public: true, rateLimit: { max: app.env.rateLimits.webhookPerIp.max, timeWindow: app.env.rateLimits.webhookPerIp.windowMs } };
+
+  app.post('/:token', {
+    config,
+    schema: {
+      tags: ['batches'], security: [],
+      summary: 'Callback of an async batch step: { result } completes it, { error } fails it (exactly one). The token comes from the callbackUrl the endpoint received',
+      params: CallbackParams, body: CallbackBody, response: { 200: CallbackAccepted, ...problemResponses },
+    },
+  }, async (req) => {
+    const { token } = req.params;
+    const b = req.body;
+    if ((b.result === undefined) === (b.error === undefined)) throw invalid('/', 'required', 'send exactly one of result and error');
+    const client = await temporalClient(app);
+    return engineCall(() => completeBatchCallback(app.db, client, token, b), { notFound: '/params/token', state: '/params/token' });
+  });
+};
