@@ -393,3 +393,28 @@ export const retryRun = (orgId: string, runId: string) =>
 /** Engine: POST .../runs/:runId/signal with `{ name, payload }`. */
 export const signalRun = (orgId: string, runId: string, name: string, payload: unknown) =>
   request<unknown>('POST', `/orgs/${enc(orgId)}/runs/${enc(runId)}/signal`, { body: { name, payload } })
+
+/** Engine: GET .../runs/:runId/query?name= (default wbState); a declared query answers its `returns` path. */
+export const queryRun = (orgId: string, runId: string, name: string, signal?: AbortSignal) =>
+  request<{ name: string; result: unknown }>('GET', `/orgs/${enc(orgId)}/runs/${enc(runId)}/query`, { query: { name }, signal })
+
+/** What a work queue's state query answers. */
+export interface WorkQueueState {
+  name: string
+  order: 'fifo' | 'lifo' | 'priority'
+  maxSize: number | null
+  /** Waiting items, in the order they will be taken. */
+  items: unknown[]
+  inFlight: unknown
+  processed: number
+  rejected: number
+  stopped: boolean
+}
+
+/** Engine: GET .../runs/:runId/queues/:queue: the queue's contents and counters. */
+export const getWorkQueue = (orgId: string, runId: string, queue: string, signal?: AbortSignal) =>
+  request<{ queue: string; state: WorkQueueState | null }>('GET', `/orgs/${enc(orgId)}/runs/${enc(runId)}/queues/${enc(queue)}`, { signal })
+
+/** Engine: POST .../runs/:runId/queues/:queue/items: 201 with the item's position; 409 when full or a duplicate. */
+export const enqueueWorkItem = (orgId: string, runId: string, queue: string, item: unknown) =>
+  request<{ queue: string; position: number; size: number }>('POST', `/orgs/${enc(orgId)}/runs/${enc(runId)}/queues/${enc(queue)}/items`, { body: { item } })

@@ -2,7 +2,6 @@ import { useMemo } from 'react'
 import type { RJSFSchema } from '@rjsf/utils'
 import {
   getNodeKind,
-  IDENTIFIER_PATTERN,
   jsonEquals,
   LIMITS,
   RetryPolicySchema,
@@ -18,6 +17,7 @@ import { problemsToErrorSchema } from '../forms/problem-errors.ts'
 import { SchemaForm } from '../forms/SchemaForm.tsx'
 import { KindIcon } from '../ui/KindIcon.tsx'
 import { JsonTextEditor } from './JsonTextEditor.tsx'
+import { MessagesSection } from './MessagesSection.tsx'
 import type { LocatedProblem } from './problem-locations.ts'
 
 const plain = (schema: unknown): RJSFSchema => JSON.parse(JSON.stringify(schema)) as RJSFSchema
@@ -27,18 +27,6 @@ const retrySchema: RJSFSchema = (() => {
   return schema
 })()
 const settingsSchema = plain(WorkflowSettingsSchema)
-const signalsSchema: RJSFSchema = {
-  type: 'array',
-  maxItems: 100,
-  items: {
-    type: 'object',
-    required: ['name'],
-    properties: {
-      name: { type: 'string', title: 'Name', pattern: IDENTIFIER_PATTERN, maxLength: LIMITS.id, description: 'An identifier: letters, digits and _' },
-      description: { type: 'string', title: 'Description', maxLength: LIMITS.string },
-    },
-  },
-}
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } }
 
 function ProblemList({ problems, label = 'Problems' }: { problems: readonly LocatedProblem[]; label?: string }) {
@@ -268,10 +256,9 @@ export function WorkflowPanel({
   onMetaChange: (patch: { name?: string; description?: string | null }, coalesceKey: string) => void
   onBaseChange: (patch: Partial<WorkflowDefinition>, coalesceKey: string) => void
 }) {
-  const signalErrors = useMemo(() => problemsToErrorSchema(problems, 'signals'), [problems])
   const settingsErrors = useMemo(() => problemsToErrorSchema(problems, 'settings'), [problems])
   const inputProblems = problems.filter((p) => p.field === 'inputSchema' || p.field.startsWith('inputSchema.'))
-  const other = settingsErrors.unplaced.filter((p) => !p.field.startsWith('signals') && !p.field.startsWith('inputSchema'))
+  const other = settingsErrors.unplaced.filter((p) => !/^(signals|queries|workQueues)\[\d+\]/.test(p.field) && !p.field.startsWith('inputSchema'))
   return (
     <section className="side-panel" aria-label="Workflow settings">
       <h2 className="panel-title">Workflow</h2>
@@ -293,21 +280,7 @@ export function WorkflowPanel({
         />
       </div>
 
-      <h3 className="panel-subtitle">Signals</h3>
-      <p className="muted small-text">Signals the workflow accepts while it runs; “Wait for signal” nodes name one.</p>
-      <SchemaForm
-        label="Signals"
-        schema={signalsSchema}
-        uiSchema={NO_SUBMIT}
-        formData={base.signals ?? []}
-        idPrefix="signals"
-        extraErrors={signalErrors.errorSchema}
-        readOnly={readOnly}
-        onChange={(value) => {
-          const next = (value as WorkflowDefinition['signals']) ?? []
-          if (!jsonEquals(next, base.signals ?? [])) onBaseChange({ signals: next.length === 0 ? undefined : next }, 'signals')
-        }}
-      />
+      <MessagesSection base={base} problems={problems} readOnly={readOnly} onBaseChange={onBaseChange} />
 
       <h3 className="panel-subtitle">Run input</h3>
       <JsonTextEditor

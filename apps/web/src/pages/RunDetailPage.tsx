@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react'
+import { workflowSignals } from '@workflow-builder/definition'
 import { Link, useNavigate, useParams } from 'react-router'
 import { cancelRun, getRun, retryRun, signalRun, terminateRun } from '../api/client.ts'
 import { useOrg } from '../auth/org-context.tsx'
@@ -8,6 +9,7 @@ import { usePolling } from '../hooks/usePolling.ts'
 import { GanttChart } from '../runs/GanttChart.tsx'
 import { RunActions } from '../runs/RunActions.tsx'
 import { RunCanvas } from '../runs/RunCanvas.tsx'
+import { RunMessages } from '../runs/RunMessages.tsx'
 import { StepInspector } from '../runs/StepInspector.tsx'
 import { isRunInFlight, nodeStatuses, runStatusStyle } from '../runs/step-status.ts'
 import { elapsedMs, formatDateTime, formatDuration } from '../ui/format.ts'
@@ -103,7 +105,7 @@ export function RunDetailPage() {
         {permissions.canWrite && (
           <RunActions
             inFlight={inFlight}
-            signals={definition.signals ?? []}
+            signals={workflowSignals(definition)}
             onCancel={() => act(() => cancelRun(org.id, run.runId))}
             onTerminate={(reason) => act(() => terminateRun(org.id, run.runId, reason))}
             onRetry={async () => {
@@ -147,6 +149,14 @@ export function RunDetailPage() {
               setSelectedStep(stepNumber)
               setSelectedNode(steps.find((s) => s.stepNumber === stepNumber)?.nodeId)
             }}
+          />
+          <RunMessages
+            orgId={org.id}
+            runId={run.runId}
+            definition={definition}
+            open={inFlight}
+            canWrite={permissions.canWrite}
+            onSignal={(name, payload) => act(() => signalRun(org.id, run.runId, name, payload))}
           />
         </div>
         <aside className="run-side" aria-label="Inspector">

@@ -80,16 +80,19 @@ export function RunActions({
   )
 }
 
-function SignalDialog({
+/** Picks a signal (preselected: `initialName`), fills its payload form and sends it; errors stay in the dialog. */
+export function SignalDialog({
   signals,
+  initialName,
   onSend,
   onClose,
 }: {
   signals: readonly SignalDeclaration[]
+  initialName?: string
   onSend: (name: string, payload: unknown) => Promise<void>
   onClose: () => void
 }) {
-  const [name, setName] = useState(signals[0]?.name ?? '')
+  const [name, setName] = useState(initialName ?? signals[0]?.name ?? '')
   const [payload, setPayload] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)

@@ -48,7 +48,7 @@ export const queueProcessKind: NodeKindDescriptor<QueueProcessConfig> = {
   version: 1,
   label: 'Process work queue',
   description:
-    'Takes items from a work queue one at a time and runs the nodes after `item` for each (they can use `item` and `index`); continues on `done` after the stop signal.',
+    'Takes items from a work queue one at a time and runs the nodes after `item` for each (they can use `item` and `index`); continues on `done` once the queue is stopped.',
   category: 'flow',
   componentType: 'signal',
   runsIn: 'workflow',
