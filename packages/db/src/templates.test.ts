@@ -26,7 +26,7 @@ describe('built-in workflow templates', () => {
 
   it('use the node kinds the brief asks for', () => {
     const kinds = new Set(builtinTemplates.flatMap((t) => t.definition.nodes.map((n) => n.kind)));
-    for (const kind of ['http.request', 'signal.wait', 'trigger.schedule', 'trigger.webhook', 'flow.parallel', 'flow.join', 'ai.agent', 'flow.forEach', 'branch.switch']) {
+    for (const kind of ['http.request', 'signal.wait', 'trigger.schedule', 'trigger.webhook', 'flow.parallel', 'flow.join', 'ai.agent', 'flow.forEach', 'branch.switch', 'queue.process']) {
       expect(kinds, kind).toContain(kind);
     }
   });

@@ -350,6 +350,75 @@ export const builtinTemplates: readonly BuiltinTemplate[] = [
       edges: edges(['start', 'wait'], ['wait', 'check'], ['check', 'inactive'], ['inactive', 'send', 'true'], ['inactive', 'skip', 'false'], ['send', 'done'], ['skip', 'done']),
     },
   },
+  {
+    id: 'order-review-queue',
+    name: 'Order review queue',
+    goal: 'A long-running review desk: orders are added to a work queue while the run is open, and a reviewer approves or rejects each one in priority order.',
+    category: 'human-in-the-loop',
+    steps: [
+      'Start the desk once; it stays open',
+      'Add orders from the run page, the API (POST …/queues/orders/items) or the orders_add signal',
+      'Each order waits for the review signal (approved or rejected)',
+      'Approved orders are sent to the fulfilment URL',
+      'Send orders_stop to close the desk',
+    ],
+    conditions: [
+      'Highest priority first; at most 100 waiting orders; an order id already waiting is refused',
+      'Rejected orders are recorded and skipped',
+    ],
+    outputs: ['processed: how many orders were reviewed', 'rejected: how many orders the queue refused'],
+    definition: {
+      schemaVersion: 1,
+      signals: [{
+        name: 'review',
+        description: 'The reviewer\'s decision on the order in progress',
+        parametersSchema: {
+          type: 'object',
+          properties: { decision: { type: 'string', enum: ['approved', 'rejected'], title: 'Decision' }, note: { type: 'string', title: 'Note', maxLength: 1_000 } },
+          required: ['decision'],
+        },
+      }],
+      queries: [{ name: 'lastDecision', description: 'The last order reviewed and its decision', returns: 'steps.record.output' }],
+      workQueues: [{
+        name: 'orders',
+        description: 'Orders waiting for review',
+        order: 'priority',
+        priorityField: 'priority',
+        maxSize: 100,
+        deduplicate: true,
+        dedupeBy: 'orderId',
+        itemSchema: {
+          type: 'object',
+          properties: {
+            orderId: { type: 'string', title: 'Order id', minLength: 1 },
+            amount: { type: 'number', title: 'Amount', minimum: 0 },
+            priority: { type: 'integer', title: 'Priority', minimum: 0, maximum: 10, default: 0 },
+          },
+          required: ['orderId'],
+        },
+      }],
+      nodes: [
+        node('start', 'trigger.manual', 'Open the desk', {}, at(0)),
+        node('desk', 'queue.process', 'Review orders', { queue: 'orders' }, at(1)),
+        node('review', 'signal.wait', 'Wait for review', { signalName: 'review' }, at(2, 1)),
+        node('approved', 'branch.if', 'Approved?', { condition: '{{ steps.review.output.decision = "approved" }}' }, at(3, 1)),
+        node('fulfil', 'http.request', 'Send to fulfilment', {
+          url: 'https://fulfilment.example.com/orders', method: 'POST', body: { orderId: '{{ item.orderId }}', amount: '{{ item.amount }}' },
+        }, at(4, 0)),
+        node('skip', 'transform', 'Rejected', { mapping: { skipped: '{{ item.orderId }}' } }, at(4, 2)),
+        node('record', 'transform', 'Record decision', {
+          mapping: { orderId: '{{ item.orderId }}', decision: '{{ steps.review.output.decision }}', note: '{{ steps.review.output.note }}' },
+        }, at(5, 1)),
+        node('done', 'output.end', 'Desk closed', {
+          output: { processed: '{{ steps.desk.output.processed }}', rejected: '{{ steps.desk.output.rejected }}' },
+        }, at(2, -1)),
+      ],
+      edges: edges(
+        ['start', 'desk'], ['desk', 'review', 'item'], ['review', 'approved'], ['approved', 'fulfil', 'true'], ['approved', 'skip', 'false'],
+        ['fulfil', 'record'], ['skip', 'record'], ['desk', 'done', 'done'],
+      ),
+    },
+  },
 ];
 
 /**
