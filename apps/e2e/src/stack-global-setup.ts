@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDb, syncBuiltinComponents, syncBuiltinTemplates } from '@workflow-builder/db';
 import { createTestDatabase, freePort, repoRoot, waitFor } from '@workflow-builder/devstack';
@@ -58,6 +59,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (!existsSync('/usr/bin/chromium') && !process.env.WB_CHROMIUM) throw new Error('Chromium is missing: npm test installs it (apt-get install chromium)');
 
   return async () => {
+    // The processes' last output, for when a browser test waits on something the worker never did.
+    await mkdir(path.join(repoRoot, 'test-results'), { recursive: true });
+    await writeFile(path.join(repoRoot, 'test-results', 'e2e-stack.log'), Object.entries(logs).map(([name, text]) => `--- ${name} ---\n${text}`).join('\n'));
     for (const c of children.reverse()) {
       if (c.exitCode !== null) continue;
       await new Promise<void>((resolve) => {

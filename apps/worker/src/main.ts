@@ -11,6 +11,7 @@ import { RunReconciler } from './reconciler.ts';
 import { RunRecorder } from './recorder.ts';
 import { WorkerRegistry } from './registry.ts';
 import { platformSecrets } from './secrets.ts';
+import { platformStepCache } from './step-cache.ts';
 import { servedVersionsFrom } from './versions.ts';
 
 const env = readEnv();
@@ -38,7 +39,7 @@ const manager = new WorkerManager({
   bundler: new WorkflowBundler(env.cacheDir, log),
   recorder,
   registry,
-  activities: createStepActivities({ secrets: platformSecrets(db, box), recordRun: (batch) => recorder.recordRun(batch) }),
+  activities: createStepActivities({ secrets: platformSecrets(db, box), recordRun: (batch) => recorder.recordRun(batch), cache: platformStepCache(db) }),
   versions: servedVersionsFrom(db),
   pollMs: env.pollMs,
   log,

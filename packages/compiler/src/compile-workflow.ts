@@ -322,6 +322,7 @@ export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMet
   const used = new Set(treeNodeIds(structure.root));
   const nodes: Record<string, unknown> = {};
   const activities: Record<string, unknown> = {};
+  const cache: Record<string, unknown> = {};
   const childSpecs: Record<string, unknown> = {};
   const expressionFields: Record<string, readonly string[]> = {};
 
@@ -334,6 +335,8 @@ export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMet
     nodes[node.id] = { kind: node.kind, label: node.label, config };
     if (descriptor.expressionFields.length > 0) expressionFields[node.kind] = [...descriptor.expressionFields];
     if (ACTIVITY_KINDS[node.kind] !== undefined) activities[node.id] = activityOptions(node, definition, config);
+    // Step cache (activity nodes only, checked by validateWorkflow): the key template stays data.
+    if (ACTIVITY_KINDS[node.kind] !== undefined && node.cache !== undefined) cache[node.id] = { ...node.cache };
     if (node.kind === 'workflow.child') {
       const slug = String(config['workflowSlug']);
       const child = Object.prototype.hasOwnProperty.call(children, slug) ? children[slug] : undefined;
@@ -363,6 +366,7 @@ export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMet
     expressionFields,
     activities,
     children: childSpecs,
+    ...(Object.keys(cache).length === 0 ? {} : { cache }),
     signals: [...signals],
     queries,
     ...(Object.keys(queryReturns).length === 0 ? {} : { queryReturns }),

@@ -138,6 +138,8 @@ export const ACTIVITY_NAMES = {
   httpRequest: 'wbHttpRequest',
   aiAgent: 'wbAiAgent',
   recordRun: 'wbRecordRun',
+  cacheLookup: 'wbCacheLookup',
+  cacheStore: 'wbCacheStore',
 } as const;
 
 /** Names of the workflow-side sinks used for best-effort live progress (no history cost). */
@@ -200,6 +202,37 @@ export interface StepActivities {
   wbHttpRequest(meta: StepActivityMeta, input: HttpRequestInput): Promise<StepActivityResult<HttpResponseOutput>>;
   wbAiAgent(meta: StepActivityMeta, input: AiAgentInput): Promise<StepActivityResult<AiAgentOutput>>;
   wbRecordRun(batch: RunRecordBatch): Promise<void>;
+  wbCacheLookup(meta: StepActivityMeta, input: CacheLookupInput): Promise<CacheLookupResult>;
+  wbCacheStore(meta: StepActivityMeta, input: CacheStoreInput): Promise<void>;
+}
+
+/**
+ * Step cache lookup (`user_workflow_cache_state`): an earlier output of the same workflow and
+ * node under the same key that has not expired. `key` null: the worker derives it from the
+ * resolved `config` (a hash), so equal configs share an entry.
+ */
+export interface CacheLookupInput {
+  workflowId: string;
+  nodeId: string;
+  key: string | null;
+  config: unknown;
+}
+
+/** The key used (derived or given) and, on a hit, the stored output. */
+export interface CacheLookupResult {
+  hit: boolean;
+  key: string;
+  output?: unknown;
+}
+
+/** Stores a step's output under the key the lookup returned. */
+export interface CacheStoreInput {
+  workflowId: string;
+  nodeId: string;
+  key: string;
+  output: unknown;
+  /** Null: kept until overwritten. */
+  ttlSeconds: number | null;
 }
 
 /**

@@ -18,6 +18,7 @@ import { RunRecorder } from '../recorder.ts';
 import { WorkerRegistry } from '../registry.ts';
 import { servedVersionsFrom } from '../versions.ts';
 import { platformSecrets } from '../secrets.ts';
+import { platformStepCache } from '../step-cache.ts';
 
 let runtimeInstalled = false;
 
@@ -89,7 +90,7 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
   const newManager = () => new WorkerManager({
     db, listenUrl: tdb.worker, connect: () => NativeConnection.connect({ address }), namespace, bundler, recorder,
     registry: new WorkerRegistry(db, `test-${label}-${Date.now()}`),
-    activities: createStepActivities({ secrets: platformSecrets(db, secretBoxFromEnv({}).box), recordRun: (b) => recorder.recordRun(b) }),
+    activities: createStepActivities({ secrets: platformSecrets(db, secretBoxFromEnv({}).box), recordRun: (b) => recorder.recordRun(b), cache: platformStepCache(db) }),
     versions: servedVersionsFrom(db),
     pollMs: 500,
     maxCachedWorkflows: 50,

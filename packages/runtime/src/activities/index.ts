@@ -6,11 +6,13 @@ import { ACTIVITY_NAMES } from '../contract.ts';
 import { createAiAgentActivity, type SecretsProvider } from './ai-agent.ts';
 import { createHttpRequestActivity, type FetchFn } from './http-request.ts';
 import type { RecordRunFn } from './record-run.ts';
+import { noStepCache, type StepCacheActivities } from './step-cache.ts';
 
 export { createHttpRequestActivity, currentAttempt, stepFailure, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type FetchFn } from './http-request.ts';
 export { createAiAgentActivity, envSecrets, fillPrompt, type AiEndpoint, type ResolvedPrompt, type SecretsProvider } from './ai-agent.ts';
 export { consoleRecordRun, type RecordRunFn } from './record-run.ts';
 export { progressSinks } from './progress-sinks.ts';
+export { noStepCache, type StepCacheActivities } from './step-cache.ts';
 
 /** Options of {@link createStepActivities}. */
 export interface StepActivitiesOptions {
@@ -20,6 +22,8 @@ export interface StepActivitiesOptions {
   fetch?: FetchFn;
   /** Per-attempt timeout of model calls (default 120 s). */
   aiTimeoutMs?: number;
+  /** The step cache (the platform's user_workflow_cache_state); default: none, every lookup misses. */
+  cache?: StepCacheActivities;
 }
 
 /**
@@ -39,5 +43,7 @@ export function createStepActivities(options: StepActivitiesOptions) {
       ...(options.aiTimeoutMs === undefined ? {} : { timeoutMs: options.aiTimeoutMs }),
     }),
     [ACTIVITY_NAMES.recordRun]: options.recordRun,
+    [ACTIVITY_NAMES.cacheLookup]: (options.cache ?? noStepCache()).lookup,
+    [ACTIVITY_NAMES.cacheStore]: (options.cache ?? noStepCache()).store,
   };
 }

@@ -16,6 +16,7 @@ import {
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
@@ -39,7 +40,7 @@ import {
 } from '../contract.ts';
 import { cloneJson, mergeConfig, resolveTemplates } from './config.ts';
 import { parseDuration } from './duration.ts';
-import { evaluateTemplate, ExpressionError, type ExpressionContext } from './expressions.ts';
+import { evaluateTemplate, ExpressionError, isExpression, type ExpressionContext } from './expressions.ts';
 import { isTruthy, jsonEquals } from './json-values.ts';
 import { forEachWithConcurrency } from './for-each.ts';
 import { StepRecorder } from './recorder.ts';
@@ -79,6 +80,8 @@ export interface WorkflowSpec {
   readonly activities: { readonly [nodeId: string]: ActivityOptions };
   /** Per `workflow.child` node id. */
   readonly children: { readonly [nodeId: string]: ChildWorkflowSpec };
+  /** Step cache per activity node id (`node.cache` of the definition). */
+  readonly cache?: { readonly [nodeId: string]: StepCacheSpec };
   /** Signal names the workflow accepts (buffered from the start of the run). */
   readonly signals: readonly string[];
   /** Declared query names; each answers with the same snapshot as `wbState` unless `queryReturns` names something else. */
@@ -88,6 +91,18 @@ export interface WorkflowSpec {
   /** Declared work queues by name (their signals, update and query are registered by the run). */
   readonly workQueues?: { readonly [name: string]: WorkQueueSpec };
 }
+
+/** How an activity node caches its output: key template (default: hash of the resolved config) and lifetime. */
+export interface StepCacheSpec {
+  readonly key?: string;
+  readonly ttlSeconds?: number;
+}
+
+/** Cache lookups and stores are short database calls on the worker: local activities. */
+const stepCache = proxyLocalActivities<Pick<StepActivities, 'wbCacheLookup' | 'wbCacheStore'>>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
+});
 
 /** Outcome of a `signal.wait` node. */
 export type SignalWaitOutcome = 'received' | 'timeout';
@@ -203,7 +218,7 @@ export class RunScope {
   /** Runs `body` as the step of `nodeId`: opens the record, resolves the config, records the outcome. */
   private async step<T>(
     nodeId: string,
-    body: (step: StepRecord, config: Record<string, unknown>) => Promise<{ output: T; retryCount?: number; events?: StepRecord['events'] }>,
+    body: (step: StepRecord, config: Record<string, unknown>) => Promise<{ output: T; retryCount?: number; events?: StepRecord['events']; cached?: boolean }>,
   ): Promise<T> {
     const node = this.root.node(nodeId);
     const recorder = this.root.recorder;
@@ -222,7 +237,7 @@ export class RunScope {
       recorder.changed(step);
       const result = await body(step, config);
       if (result.events !== undefined) step.events.push(...result.events);
-      recorder.finish(step, 'succeeded', { output: result.output, retryCount: result.retryCount ?? 0 });
+      recorder.finish(step, result.cached === true ? 'cached' : 'succeeded', { output: result.output, retryCount: result.retryCount ?? 0 });
       this.setOutput(nodeId, result.output);
       return result.output;
     } catch (error) {
@@ -267,11 +282,35 @@ export class RunScope {
         activityId: `${nodeId}#${step.stepNumber}`,
         summary: nodeId,
       };
+      const cache = this.root.spec.cache?.[nodeId];
+      let cacheKey: string | null = null;
+      if (cache !== undefined) {
+        // A hit skips the activity: the stored output is the step's output, recorded as `cached`.
+        const given = cache.key === undefined ? null : await this.cacheKey(nodeId, cache.key);
+        const found = await stepCache.wbCacheLookup(this.meta(step), { workflowId: this.root.run.workflowId, nodeId, key: given, config });
+        if (found.hit) {
+          this.root.recorder.event(step, 'cache_hit', { key: found.key });
+          return { output: found.output, cached: true };
+        }
+        cacheKey = found.key;
+      }
       const activities = proxyActivities<StepActivities>(options);
       const call = activities[name] as (meta: StepActivityMeta, input: Record<string, unknown>) => Promise<StepActivityResult>;
       const result = await call(this.meta(step), config);
+      if (cache !== undefined && cacheKey !== null) {
+        await stepCache.wbCacheStore(this.meta(step), {
+          workflowId: this.root.run.workflowId, nodeId, key: cacheKey, output: result.output ?? null, ttlSeconds: cache.ttlSeconds ?? null,
+        });
+      }
       return { output: result.output, retryCount: Math.max(0, result.attempt - 1), events: result.events };
     });
+  }
+
+  /** The node's cache key: its `{{ }}` template evaluated (as text), or the literal text. */
+  private async cacheKey(nodeId: string, template: string): Promise<string> {
+    if (!isExpression(template)) return template;
+    const value = await evaluateTemplate(template, this.context(), { nodeId, field: 'cache.key' });
+    return typeof value === 'string' ? value : JSON.stringify(value ?? null);
   }
 
   /** `trigger.*`: the run input becomes the trigger's output. */

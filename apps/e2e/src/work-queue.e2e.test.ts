@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { workQueueDefinition } from '@workflow-builder/definition';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { ApiClient } from './api-client.ts';
+
+const builder = { email: `queuer-${Date.now()}@example.test`, password: 'queuer-password-1' };
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(builder.email);
+  await page.getByLabel('Password').fill(builder.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+describe('work queues from the run page', () => {
+  let browser: Browser;
+  let api: ApiClient;
+  let orgId: string;
+  let workflowId: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await signUpViaApi(builder.email, builder.password, 'E2E Queues');
+    api = await ApiClient.signIn(apiUrl(), builder);
+    orgId = (await api.me()).organizations[0]!.id;
+    const project = await api.post<{ id: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Queue project' });
+    // Each order waits for an approval signal before it is handled.
+    workflowId = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, {
+      projectId: project.id, name: 'Approve orders', kebabName: 'approve-orders', definition: workQueueDefinition({ approval: true, queue: { maxSize: 5 } }),
+    })).id;
+    await api.post(`/v1/orgs/${orgId}/workflows/${workflowId}/deploy?wait=30`, {});
+  });
+  afterAll(async () => { await browser?.close(); });
+
+  it('approve from a work queue: items added on the run page wait in the queue panel, each is approved and processed', async () => {
+    const run = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${workflowId}/runs`, { input: {} });
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page);
+      await page.goto(`/orgs/${orgId}/runs/${run.runId}`);
+      await expect.poll(() => page.getByTestId('node-consume').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+      const panel = page.getByRole('region', { name: 'Work queue orders' });
+      await expect.poll(() => panel.getByText('The queue is empty.').count(), { timeout: 30_000 }).toBe(1);
+
+      const addItem = async (id: string) => {
+        await panel.locator('#queue-orders_id').fill(id);
+        await panel.getByRole('button', { name: 'Add item' }).click();
+        await expect.poll(() => panel.getByRole('status').textContent()).toMatch(/Added at position \d+ of \d+\./);
+      };
+      await addItem('order-1');
+      // The first order is taken at once and waits for its approval; the second waits in the queue.
+      await expect.poll(() => panel.getByTestId('queue-in-flight').textContent(), { timeout: 30_000 }).toContain('order-1');
+      await addItem('order-2');
+      await expect.poll(() => panel.getByRole('list', { name: 'Items waiting in orders' }).textContent(), { timeout: 30_000 }).toContain('order-2');
+      expect(await panel.getByTestId('queue-processed').textContent()).toBe('0');
+
+      const approve = async () => {
+        await page.getByRole('region', { name: 'Signals' }).getByRole('button', { name: 'approve', exact: true }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.locator('#signal_decision').selectOption('approved');
+        await dialog.getByRole('button', { name: 'Send signal' }).click();
+        await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      };
+      await approve();
+      await expect.poll(() => panel.getByTestId('queue-processed').textContent(), { timeout: 30_000 }).toBe('1');
+      await expect.poll(() => panel.getByTestId('queue-in-flight').textContent(), { timeout: 30_000 }).toContain('order-2');
+      await expect.poll(() => page.getByTestId('node-handle').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+      await approve();
+      await expect.poll(() => panel.getByTestId('queue-processed').textContent(), { timeout: 30_000 }).toBe('2');
+      await expect.poll(() => panel.getByText('Nothing').count(), { timeout: 30_000 }).toBe(1);
+
+      const detail = await api.get<{ steps: Array<{ nodeId: string; output: { id?: string; decision?: string } | null }> }>(`/v1/orgs/${orgId}/runs/${run.runId}`);
+      expect(detail.steps.filter((s) => s.nodeId === 'handle').map((s) => s.output)).toEqual([
+        { id: 'order-1', index: 0, decision: 'approved' },
+        { id: 'order-2', index: 1, decision: 'approved' },
+      ]);
+      // Stopping the queue from the run page ends the run.
+      await page.getByRole('region', { name: 'Signals' }).getByRole('button', { name: 'orders_stop', exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Send signal' }).click();
+      await expect.poll(() => page.getByTestId('node-done').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    } finally {
+      await finalScreenshot(page, 'approve-from-work-queue');
+    }
+  });
+});
