@@ -89,6 +89,8 @@ export interface BatchStepOutcome {
   error?: string;
   /** The step was stopped by a batch cancel. */
   cancelled?: boolean;
+  /** After a success, also prepare the item's next step (saves a round trip per step). */
+  prepareNext?: boolean;
 }
 
 /** Activities of the orchestrator (registered by the platform Worker). */
@@ -99,8 +101,11 @@ export interface BatchActivities {
   wbBatchClaimItems(batchId: string, limit: number): Promise<string[]>;
   /** Prepares the item's next unfinished step (state RUNNING), or finishes the item. */
   wbBatchNextStep(batchId: string, itemId: string): Promise<BatchStepPlan>;
-  /** Records a step's result (enrichment_results) or failure; a failure fails the item. */
-  wbBatchFinishStep(outcome: BatchStepOutcome): Promise<void>;
+  /**
+   * Records a step's result (enrichment_results) or failure (a failure fails the item); after a
+   * success with `prepareNext`, returns the item's next step as `wbBatchNextStep` would.
+   */
+  wbBatchFinishStep(outcome: BatchStepOutcome): Promise<BatchStepPlan>;
   /** Async step: POSTs to the endpoint and completes when the callback arrives (async completion). */
   wbBatchCallAsync(batchId: string, itemId: string, step: string): Promise<unknown>;
   /**

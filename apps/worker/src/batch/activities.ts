@@ -90,11 +90,11 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
   const failWithoutRunning = async (batchId: string, itemId: string, step: string, error: string): Promise<BatchStepPlan> => {
     await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now()
               where item_id = ${itemId} and step_name = ${step} and status = 'PENDING'`.execute(db);
-    await finishStep({ batchId, itemId, step, ok: false, error });
+    await recordOutcome({ batchId, itemId, step, ok: false, error });
     return { kind: 'done', status: 'FAILED' };
   };
 
-  const finishStep = async (o: BatchStepOutcome): Promise<void> => {
+  const recordOutcome = async (o: BatchStepOutcome): Promise<void> => {
     await db.transaction().execute(async (tx) => {
       if (o.ok) {
         const done = await sql<{ org_id: string; workstream_slug: string; run_id: string | null }>`
@@ -129,7 +129,7 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
     });
   };
 
-  return {
+  const activities: BatchActivities = {
     async wbBatchBegin(batchId) {
       const r = await sql<{ status: string; concurrency: number }>`
         update public.batches set status = case when status = 'PENDING' then 'RUNNING' else status end
@@ -232,7 +232,12 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       };
     },
 
-    wbBatchFinishStep: finishStep,
+    async wbBatchFinishStep(o) {
+      await recordOutcome(o);
+      if (!o.ok) return { kind: 'done', status: o.cancelled ? 'CANCELLED' : 'FAILED' };
+      if (!o.prepareNext) return { kind: 'done', status: 'CANCELLED' };
+      return activities.wbBatchNextStep(o.batchId, o.itemId);
+    },
 
     async wbBatchCallAsync(batchId, itemId, step) {
       const ctx = Context.current();
@@ -283,8 +288,13 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
                   where batch_id = ${batchId} and status in ('PENDING', 'RUNNING')`.execute(tx);
         await sql`update public.batch_items set status = 'CANCELLED' where batch_id = ${batchId} and status in ('PENDING', 'RUNNING')`.execute(tx);
         await sql`update public.batch_callbacks set used_at = now() where batch_id = ${batchId} and used_at is null`.execute(tx);
+        // Runs prepared for a step that never started (the cancel came first).
+        await sql`update public.user_workflow_run set status = 'cancelled', ended_at = now()
+                  where status = 'pending' and run_id in (select run_id from public.workflow_states
+                    where batch_id = ${batchId} and status = 'CANCELLED' and run_id is not null)`.execute(tx);
         await sql`update public.batches set status = 'CANCELLED' where id = ${batchId}`.execute(tx);
       });
     },
   };
+  return activities;
 }

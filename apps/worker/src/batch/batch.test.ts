@@ -243,6 +243,21 @@ describe('batch pipelines on the real Temporal server', () => {
     }
   });
 
+  it('cancel also cancels the child runs of sync steps in flight', async () => {
+    enrichDelayMs = 3000;
+    try {
+      const b = await create({ blueprint: ['enrich'], items: [{ name: 'Slow1' }, { name: 'Slow2' }, { name: 'Slow3' }], concurrency: 2 });
+      await expect.poll(async () => (await states(b.batchId)).filter((s) => s.status === 'RUNNING').length, { timeout: 15_000 }).toBe(2);
+      const running = (await states(b.batchId)).filter((s) => s.status === 'RUNNING').map((s) => s.run_id!);
+      await cancelBatch(h.apiDb, h.client, h.caller, b.batchId);
+      await waitForBatch(b.batchId, ['CANCELLED']);
+      expect((await states(b.batchId)).map((s) => s.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+      for (const runId of running) expect((await h.waitForRun(runId, 20_000)).status).toBe('cancelled');
+    } finally {
+      enrichDelayMs = 0;
+    }
+  });
+
   it('an async step whose callback never comes fails with "callback timed out"; a late callback is refused', async () => {
     callBack = false;
     try {

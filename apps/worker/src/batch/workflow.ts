@@ -91,18 +91,17 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
   };
 
   const runItem = async (itemId: string): Promise<void> => {
-    for (;;) {
-      const plan = await db.wbBatchNextStep(batchId, itemId);
-      if (plan.kind === 'done') return;
+    let plan = await db.wbBatchNextStep(batchId, itemId);
+    while (plan.kind !== 'done') {
       let outcome: BatchStepOutcome;
       try {
         outcome = { batchId, itemId, step: plan.step, ok: true, result: await runStep(itemId, plan) };
       } catch (e) {
         outcome = { batchId, itemId, step: plan.step, ok: false, error: describeFailure(e, plan.kind), cancelled: cancelled && isCancellation(e) };
       }
-      // Recorded even when the batch is being cancelled.
-      await CancellationScope.nonCancellable(() => db.wbBatchFinishStep(outcome));
-      if (!outcome.ok) return;
+      // Recorded even when the batch is being cancelled; one round trip also prepares the next step.
+      const next = { ...outcome, prepareNext: !cancelled };
+      plan = await CancellationScope.nonCancellable(() => db.wbBatchFinishStep(next));
     }
   };
 
