@@ -15,6 +15,8 @@ describe('configOverridesSchema', () => {
     const fetch = schema.properties['fetch_user']!
     expect(fetch['title']).toBe('Fetch user')
     expect(fetch['required']).toBeUndefined()
+    // No defaults: a form must not turn "not overridden" into the kind's default.
+    expect(JSON.stringify(schema)).not.toContain('"default"')
     expect(Object.keys(fetch['properties'] as object)).toContain('url')
     expect(schema.additionalProperties).toBe(false)
     // Plain JSON: what a form library and the API's OpenAPI document can carry.

@@ -22,9 +22,21 @@ export type JsonSchemaObject = Record<string, unknown>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
 
-/** The kind's config schema as plain JSON with no required fields at its top level. */
+/** Drops `default` everywhere: an absent override means "keep the node's value", never "use the default". */
+function withoutDefaults(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDefaults)
+  if (!isPlainObject(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'default') continue
+    Object.defineProperty(out, key, { value: withoutDefaults(child), enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+/** The kind's config schema as plain JSON with no required fields at its top level and no defaults. */
 function optionalFields(schema: TSchema): JsonSchemaObject {
-  const plain = JSON.parse(JSON.stringify(schema)) as JsonSchemaObject
+  const plain = withoutDefaults(JSON.parse(JSON.stringify(schema))) as JsonSchemaObject
   delete plain['required']
   return plain
 }
@@ -32,8 +44,9 @@ function optionalFields(schema: TSchema): JsonSchemaObject {
 /**
  * The JSON Schema of a workflow's config overrides: one optional property per node whose kind
  * has config fields (triggers with nothing to configure are left out), each being that kind's
- * `configSchema` with every field optional. Unknown properties are refused, so an override for a
- * node that does not exist is a validation error.
+ * `configSchema` with every field optional and no defaults (a form must not fill in values the
+ * node does not override). Unknown properties are refused, so an override for a node that does
+ * not exist is a validation error.
  *
  * @example
  * configOverridesSchema(linearDefinition()).properties.fetch
