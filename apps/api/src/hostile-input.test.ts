@@ -10,7 +10,7 @@ import type { HTTPMethods, InjectOptions } from 'fastify';
 import { addMember, createProject, createTestApp, createWorkflow, signUp, withAdmin, type TestApp, type TestUser } from './test/helpers.ts';
 import { deployViaApi, doublerDefinition, startViaApi, webhookDefinition } from './test/engine.ts';
 
-interface Ctx { orgId: string; projectId: string; workflowId: string; hookWorkflowId: string; runId: string; webhookId: string; token: string }
+interface Ctx { orgId: string; projectId: string; workstreamSlug: string; workflowId: string; hookWorkflowId: string; runId: string; webhookId: string; token: string }
 
 interface HostileCase {
   name: string;
@@ -144,6 +144,17 @@ const CASES: HostileCase[] = [
   { name: 'SQL as a bearer token', method: 'GET', url: (c) => runs(c), headers: () => ({ authorization: "Bearer ' OR 1=1 --" }), anonymous: true, status: 401, field: '/headers/authorization' },
   { name: 'a forged API token', method: 'POST', url: (c) => wf(c, '/deploy'), headers: () => ({ authorization: `Bearer wbt_${'A'.repeat(43)}` }), anonymous: true, status: 401, field: '/headers/authorization' },
   { name: 'a garbage session cookie', method: 'POST', url: (c) => wf(c, '/runs'), headers: () => ({ cookie: 'wb_session=<script>' }), payload: () => ({ input: { x: 1 } }), anonymous: true, status: 401, field: '/cookies/wb_session' },
+  // Batches and the registry (validation happens before anything is written or started).
+  { name: 'SQL as a blueprint step', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: 'ws', blueprint: ["x'; drop table public.batches; --"], items: [{}] }), status: 400, field: '/blueprint/0' },
+  { name: 'batch items that are not an array', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: 'ws', blueprint: ['a'], items: { a: 1 } }), status: 400, field: '/items' },
+  { name: 'an unknown client for a batch', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: 'ws', blueprint: ['a'], items: [{}] }), status: 400, field: '/clientId' },
+  { name: 'an overflowing batch concurrency', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: 'ws', blueprint: ['a'], items: [{}], concurrency: 1e300 }), status: 400, field: '/concurrency' },
+  { name: 'a NUL character in batch CSV', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: 'ws', blueprint: ['a'], csv: 'a\n\u0000' }), status: 400, field: '/csv' },
+  { name: 'an unterminated quote in batch CSV', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/batches`, payload: (c) => ({ clientId: c.projectId, workstreamSlug: c.workstreamSlug, blueprint: ['a'], csv: 'a,b\n"x,1' }), status: 400, field: '/csv' },
+  { name: 'a javascript: URL for an async step', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/enrichment-registry`, payload: () => ({ slug: 's', workstreamSlug: 'ws', name: 'S', type: 'async', asyncEndpointUrl: 'javascript:alert(1)' }), status: 400, field: '/asyncEndpointUrl' },
+  { name: 'a malformed batch items cursor', method: 'GET', url: (c) => `/v1/orgs/${c.orgId}/batches/${c.runId}/items?cursor=${b64(['x'])}`, status: 400, field: '/query/cursor' },
+  { name: 'a forged batch callback token', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: { x: 1 } }), anonymous: true, status: 404, field: '/params/token' },
+  { name: 'a batch callback with result and error', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 1, error: 'x' }), anonymous: true, status: 400, field: '/' },
 ];
 
 describe('hostile input', () => {
@@ -176,7 +187,7 @@ describe('hostile input', () => {
     await deployViaApi(t.app, owner, owner.orgId, hookWorkflow.id);
     const { runId } = await startViaApi(t.app, owner, owner.orgId, workflow.id, { x: 1 });
     const hook = (await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${hookWorkflow.id}/webhooks`, headers: owner.headers })).json();
-    ctx = { orgId: owner.orgId, projectId: project.id, workflowId: workflow.id, hookWorkflowId: hookWorkflow.id, runId, webhookId: hook.id, token: hook.token };
+    ctx = { orgId: owner.orgId, projectId: project.id, workstreamSlug: project.workstreamSlug, workflowId: workflow.id, hookWorkflowId: hookWorkflow.id, runId, webhookId: hook.id, token: hook.token };
     before = await snapshot();
   });
   afterAll(() => t.close());
