@@ -68,7 +68,8 @@ export async function runUp(): Promise<void> {
     const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
     group.start('api', tsx, ['src/main.ts'], { cwd: path.join(repoRoot, 'apps/api'), env: { ...env, DATABASE_URL: urls.api, PORT: String(API_PORT) } });
     if (existsSync(path.join(repoRoot, 'apps/worker/src/main.ts'))) {
-      group.start('worker', tsx, ['src/main.ts'], { cwd: path.join(repoRoot, 'apps/worker'), env: { ...env, DATABASE_URL: urls.worker } });
+      // Async batch steps call back through the API.
+      group.start('worker', tsx, ['src/main.ts'], { cwd: path.join(repoRoot, 'apps/worker'), env: { ...env, DATABASE_URL: urls.worker, WB_PUBLIC_API_URL: `http://127.0.0.1:${API_PORT}` } });
     }
     const hasWeb = existsSync(path.join(repoRoot, 'apps/web/vite.config.ts'));
     if (hasWeb) {

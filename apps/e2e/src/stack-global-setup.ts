@@ -41,7 +41,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (build.status !== 0) throw new Error(`vite build failed (${build.error?.message ?? `exit ${build.status}`}):\n${build.stdout}\n${build.stderr}`);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   start('api', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/api'), { ...temporal, DATABASE_URL: tdb.api, PORT: String(apiPort), LOG_LEVEL: 'warn', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
-  start('worker', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/worker'), { ...temporal, DATABASE_URL: tdb.worker, WB_DEPLOY_POLL_MS: '1000' });
+  start('worker', tsx, ['src/main.ts'], path.join(repoRoot, 'apps/worker'), { ...temporal, DATABASE_URL: tdb.worker, WB_DEPLOY_POLL_MS: '1000', WB_PUBLIC_API_URL: apiUrl });
 
   start('web', vite, ['preview', '--port', String(webPort), '--strictPort', '--host', '127.0.0.1'], webDir, { WB_API_URL: apiUrl });
 
