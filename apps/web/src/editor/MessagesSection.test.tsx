@@ -35,7 +35,9 @@ describe('MessagesSection', () => {
   it('shows validation problems under the field they name', () => {
     const definition = workQueueDefinition()
     definition.workQueues = [{ name: 'orders' }, { name: 'orders' }]
-    const problems = validateWorkflow(definition).filter((p) => p.field.startsWith('workQueues'))
+    const problems = validateWorkflow(definition)
+      .filter((p) => p.field.startsWith('workQueues'))
+      .map((p) => ({ nodeId: p.nodeId ?? null, edgeId: p.edgeId ?? null, field: p.field, code: p.code, message: p.message }))
     expect(problems.length).toBeGreaterThan(0)
     render(<MessagesSection base={base(definition)} problems={problems} readOnly={false} onBaseChange={() => undefined} />)
     const second = within(screen.getByLabelText('Work queues')).getAllByRole('group')[1]!

@@ -16,7 +16,7 @@ function entryProblems(problems: readonly LocatedProblem[], collection: Collecti
   const prefix = `${collection}[${index}]`
   const byField = new Map<string, string[]>()
   for (const problem of problems) {
-    if (problem.nodeId !== undefined || problem.edgeId !== undefined) continue
+    if (problem.nodeId !== null || problem.edgeId !== null) continue
     if (problem.field !== prefix && !problem.field.startsWith(`${prefix}.`)) continue
     const rest = problem.field.slice(prefix.length + 1)
     const key = rest.split('.')[0] ?? ''
