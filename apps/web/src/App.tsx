@@ -19,6 +19,7 @@ import { WorkflowsPage } from './pages/WorkflowsPage.tsx'
  *   /orgs/:orgId/workflows/:workflowId  editor (?tab=code)
  *   /orgs/:orgId/runs                   runs list (?status=&workflowId=&projectId=&from=&to=&clientId=)
  *   /orgs/:orgId/runs/:runId            run detail
+ *   /orgs/:orgId/clients                clients and their step configs
  */
 export const routes = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -37,6 +38,8 @@ export const routes = [
           // The canvas pages carry React Flow, the forms and the definition package: loaded on demand.
           { path: 'workflows/:workflowId', lazy: async () => ({ Component: (await import('./pages/EditorPage.tsx')).EditorPage }) },
           { path: 'runs', element: <RunsPage /> },
+          // Step config forms carry rjsf: loaded on demand.
+          { path: 'clients', lazy: async () => ({ Component: (await import('./pages/ClientsPage.tsx')).ClientsPage }) },
           { path: 'runs/:runId', lazy: async () => ({ Component: (await import('./pages/RunDetailPage.tsx')).RunDetailPage }) },
         ],
       },

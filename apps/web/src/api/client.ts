@@ -148,6 +148,11 @@ export interface WorkflowSummary {
   createdAt: string
   updatedAt: string
   deployedAt: string | null
+  /** Starred (setFavorite in api/configs.ts). */
+  isFavorite: boolean
+  lastUsed: string | null
+  /** Runs started. */
+  executionCount: number
 }
 
 export interface Workflow extends WorkflowSummary {
@@ -158,6 +163,8 @@ export interface ListWorkflowsQuery extends PageQuery {
   projectId?: string | undefined
   status?: WorkflowStatus | undefined
   search?: string | undefined
+  /** Only starred (true) or unstarred (false) workflows. */
+  favorite?: boolean | undefined
 }
 
 export const listWorkflows = (orgId: string, query: ListWorkflowsQuery = {}, signal?: AbortSignal) =>

@@ -22,6 +22,7 @@ function nodeData(node: WorkflowNode): WorkflowNodeData {
   const data: WorkflowNodeData = { kind: node.kind, label: node.label, config: node.config }
   if (node.retry !== undefined) data.retry = node.retry
   if (node.timeoutSeconds !== undefined) data.timeoutSeconds = node.timeoutSeconds
+  if (node.cache !== undefined) data.cache = node.cache
   return data
 }
 
@@ -77,6 +78,7 @@ export function fromFlow(
       }
       if (node.data.retry !== undefined) out.retry = node.data.retry
       if (node.data.timeoutSeconds !== undefined) out.timeoutSeconds = node.data.timeoutSeconds
+      if (node.data.cache !== undefined) out.cache = node.data.cache
       return out
     }),
     edges: edges.map((edge) => {

@@ -1,5 +1,5 @@
 import type { Edge, Node } from '@xyflow/react'
-import type { RetryPolicy } from '@workflow-builder/definition'
+import type { RetryPolicy, StepCache } from '@workflow-builder/definition'
 
 /**
  * What a canvas node carries: exactly the saved node's fields minus id and position. UI-only
@@ -12,6 +12,8 @@ export interface WorkflowNodeData extends Record<string, unknown> {
   config: Record<string, unknown>
   retry?: RetryPolicy
   timeoutSeconds?: number
+  /** Step cache of an activity node. */
+  cache?: StepCache
 }
 
 /** The one node type of the canvas; `type` selects the component in `nodeTypes`. */

@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react'
 import type { RJSFSchema } from '@rjsf/utils'
 import type { InputSchema } from '@workflow-builder/definition'
 import { isApiError } from '../api/http.ts'
+import type { RunOptions } from '../api/configs.ts'
+import { RunOptionsFields } from './RunOptionsFields.tsx'
 import { problemsToErrorSchema } from '../forms/problem-errors.ts'
 import { SchemaForm } from '../forms/SchemaForm.tsx'
 import { Dialog } from '../ui/Dialog.tsx'
@@ -15,20 +17,26 @@ export function inputPointerToField(pointer: string): string {
 
 /**
  * The Run form, generated from the workflow's input schema (or a plain confirmation when the
- * workflow takes no input). Input errors from the API are shown on their fields.
+ * workflow takes no input), with the client and named config the run uses. Input errors from
+ * the API are shown on their fields.
  */
 export function RunDialog({
+  orgId,
+  workflowId,
   inputSchema,
   hasUnsavedChanges,
   onStart,
   onClose,
 }: {
+  orgId: string
+  workflowId: string
   inputSchema: InputSchema | undefined
   hasUnsavedChanges: boolean
-  onStart: (input: unknown) => Promise<void>
+  onStart: (input: unknown, options: RunOptions) => Promise<void>
   onClose: () => void
 }) {
   const [formData, setFormData] = useState<unknown>({})
+  const [options, setOptions] = useState<RunOptions>({})
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const schema = useMemo(() => (inputSchema === undefined ? undefined : (JSON.parse(JSON.stringify(inputSchema)) as RJSFSchema)), [inputSchema])
@@ -42,7 +50,7 @@ export function RunDialog({
     setBusy(true)
     setError(undefined)
     try {
-      await onStart(input)
+      await onStart(input, options)
     } catch (reason) {
       setError(reason)
       setBusy(false)
@@ -52,6 +60,7 @@ export function RunDialog({
   return (
     <Dialog open title="Run workflow" onClose={onClose} wide>
       <p className="muted">Runs start the deployed version{hasUnsavedChanges ? '; your unsaved changes are not part of it' : ''}.</p>
+      <RunOptionsFields orgId={orgId} workflowId={workflowId} value={options} onChange={setOptions} disabled={busy} />
       {schema === undefined || Object.keys((schema.properties as object | undefined) ?? {}).length === 0 ? (
         <>
           <p>This workflow takes no input.</p>

@@ -4,9 +4,11 @@ import {
   getNodeKind,
   jsonEquals,
   LIMITS,
+  MAX_CACHE_TTL_SECONDS,
   RetryPolicySchema,
   WorkflowSettingsSchema,
   type RetryPolicy,
+  type StepCache,
   type WorkflowDefinition,
 } from '@workflow-builder/definition'
 import type { WorkflowFlowEdge, WorkflowFlowNode, WorkflowNodeData } from '../canvas/flow-types.ts'
@@ -61,9 +63,9 @@ export function NodePanel({
   onDelete: () => void
 }) {
   const descriptor = getNodeKind(node.data.kind)
-  const { config, retry, timeoutSeconds, label } = node.data
+  const { config, retry, timeoutSeconds, label, cache } = node.data
   const retryErrors = useMemo(() => problemsToErrorSchema(problems, 'retry'), [problems])
-  const shown = (p: LocatedProblem) => p.field === 'label' || p.field === 'timeoutSeconds' || p.field.startsWith('config.') || p.field.startsWith('config[') || p.field.startsWith('retry.')
+  const shown = (p: LocatedProblem) => p.field === 'label' || p.field === 'timeoutSeconds' || p.field.startsWith('config.') || p.field.startsWith('config[') || p.field.startsWith('retry.') || p.field === 'cache' || p.field.startsWith('cache.')
   const elsewhere = problems.filter((p) => !shown(p))
   const labelErrors = fieldMessages(problems, 'label')
   const timeoutErrors = fieldMessages(problems, 'timeoutSeconds')
@@ -167,12 +169,85 @@ export function NodePanel({
         </details>
       )}
 
+      {descriptor?.runsIn === 'activity' && (
+        <CacheSettings nodeId={node.id} cache={cache} problems={problems} readOnly={readOnly} onChange={(next) => onChange({ cache: next }, `cache:${node.id}`)} />
+      )}
+
       {!readOnly && (
         <button type="button" className="danger" onClick={onDelete}>
           Delete node
         </button>
       )}
     </section>
+  )
+}
+
+/**
+ * "Cache result": a later run of this workflow reuses this step's stored output (no call) when
+ * the key matches and the entry has not expired. The key defaults to the resolved settings.
+ */
+function CacheSettings({ nodeId, cache, problems, readOnly, onChange }: {
+  nodeId: string
+  cache: StepCache | undefined
+  problems: readonly LocatedProblem[]
+  readOnly: boolean
+  onChange: (cache: StepCache | undefined) => void
+}) {
+  const errors = [...fieldMessages(problems, 'cache'), ...fieldMessages(problems, 'cache.key'), ...fieldMessages(problems, 'cache.ttlSeconds')]
+  const enabled = cache !== undefined
+  return (
+    <fieldset className="cache-settings">
+      <legend>Cache</legend>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={enabled}
+          disabled={readOnly}
+          onChange={(event) => onChange(event.target.checked ? {} : undefined)}
+        />
+        Cache result
+      </label>
+      {enabled && (
+        <>
+          <div className="field">
+            <label htmlFor={`cache-ttl-${nodeId}`}>Keep for (seconds)</label>
+            <input
+              id={`cache-ttl-${nodeId}`}
+              type="number"
+              min={1}
+              max={MAX_CACHE_TTL_SECONDS}
+              readOnly={readOnly}
+              value={cache.ttlSeconds ?? ''}
+              placeholder="Forever"
+              onChange={(event) => {
+                const value = event.target.value === '' ? undefined : Math.trunc(Number(event.target.value))
+                const { ttlSeconds: _old, ...rest } = cache
+                onChange(value !== undefined && Number.isFinite(value) ? { ...rest, ttlSeconds: value } : rest)
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`cache-key-${nodeId}`}>Cache key</label>
+            <input
+              id={`cache-key-${nodeId}`}
+              readOnly={readOnly}
+              value={cache.key ?? ''}
+              placeholder="Default: the resolved settings"
+              onChange={(event) => {
+                const { key: _old, ...rest } = cache
+                onChange(event.target.value === '' ? rest : { ...rest, key: event.target.value })
+              }}
+            />
+            <p className="field-description">A {'{{ }}'} expression such as {'{{ input.customerId }}'}: runs with the same key share the stored result.</p>
+          </div>
+        </>
+      )}
+      {errors.map((message) => (
+        <p key={message} className="field-error">
+          {message}
+        </p>
+      ))}
+    </fieldset>
   )
 }
 

@@ -16,7 +16,6 @@ import {
   getWorkflow,
   saveWorkflow,
   setWorkflowStatus,
-  startRun,
   validateWorkflow,
   type Workflow,
   type WorkflowSummary,
@@ -57,6 +56,8 @@ import {
 import { indexProblems, locateFieldErrors, type LocatedProblem } from './problem-locations.ts'
 import { ProblemsPanel, type ValidationStatus } from './ProblemsPanel.tsx'
 import { RunDialog } from './RunDialog.tsx'
+import { NamedConfigsDialog } from './NamedConfigsDialog.tsx'
+import { startRunWithOptions } from '../api/configs.ts'
 import { SchedulesDialog } from '../schedules/SchedulesDialog.tsx'
 import { SHORTCUT_HELP, isMacPlatform, isTypingTarget, shortcutFor, type ShortcutAction } from './shortcuts.ts'
 import { EdgePanel, NodePanel, SelectionPanel, WorkflowPanel } from './SidePanel.tsx'
@@ -116,6 +117,7 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
   const [codeRefresh, setCodeRefresh] = useState(0)
   const [running, setRunning] = useState(false)
   const [showSchedules, setShowSchedules] = useState(false)
+  const [showConfigs, setShowConfigs] = useState(false)
   const [showShortcuts, setShowShortcuts] = useState(false)
   const [notice, setNotice] = useState<string | undefined>(undefined)
   const canvasRef = useRef<HTMLDivElement>(null)
@@ -541,6 +543,9 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
         <button type="button" onClick={() => setShowSchedules(true)} title="Cron schedules that start runs of the deployed version">
           Schedules
         </button>
+        <button type="button" onClick={() => setShowConfigs(true)} title="Named, versioned sets of node settings a run can use">
+          Configs
+        </button>
         {canWrite && (
           <button
             type="button"
@@ -674,13 +679,18 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
           onClose={() => setShowSchedules(false)}
         />
       )}
+      {showConfigs && (
+        <NamedConfigsDialog orgId={orgId} workflowId={workflow.id} canWrite={canWrite && meta.status !== 'archived'} onClose={() => setShowConfigs(false)} />
+      )}
       {running && (
         <RunDialog
+          orgId={orgId}
+          workflowId={workflow.id}
           inputSchema={doc.base.inputSchema}
           hasUnsavedChanges={dirty}
           onClose={() => setRunning(false)}
-          onStart={async (input) => {
-            const { runId } = await startRun(orgId, workflow.id, input)
+          onStart={async (input, options) => {
+            const { runId } = await startRunWithOptions(orgId, workflow.id, input, options)
             setRunning(false)
             navigate(`/orgs/${orgId}/runs/${runId}`)
           }}

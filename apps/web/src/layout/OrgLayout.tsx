@@ -39,6 +39,7 @@ export function OrgLayout() {
         <nav aria-label="Main">
           <NavLink to={`/orgs/${orgId}/workflows`}>Workflows</NavLink>
           <NavLink to={`/orgs/${orgId}/runs`}>Runs</NavLink>
+          <NavLink to={`/orgs/${orgId}/clients`}>Clients</NavLink>
         </nav>
         <span className="spacer" />
         {org !== undefined && <span className="role-badge">{org.role}</span>}

@@ -12,6 +12,7 @@ import {
   type WorkflowSummary,
 } from '../api/client.ts'
 import { collectPages } from '../api/paging.ts'
+import { setFavorite } from '../api/configs.ts'
 import { useOrg } from '../auth/org-context.tsx'
 import { useAsync } from '../hooks/useAsync.ts'
 import { useDebouncedValue } from '../hooks/useDebouncedValue.ts'
@@ -23,13 +24,25 @@ import { EmptyState, ErrorState, InlineError, Loading } from '../ui/states.tsx'
 
 const STATUSES: readonly WorkflowStatus[] = ['draft', 'active', 'paused', 'archived']
 
-/** `/orgs/:orgId/workflows?project=&q=&status=`: search, create, duplicate, archive. */
+type SortKey = 'created' | 'lastUsed' | 'runs'
+
+/** The listed workflows in the chosen order (the API pages newest first; usage sorts are of what is loaded). */
+export function sortWorkflows(workflows: readonly WorkflowSummary[], sort: SortKey): WorkflowSummary[] {
+  const copy = [...workflows]
+  if (sort === 'lastUsed') copy.sort((a, b) => (b.lastUsed ?? '').localeCompare(a.lastUsed ?? ''))
+  if (sort === 'runs') copy.sort((a, b) => b.executionCount - a.executionCount)
+  return copy
+}
+
+/** `/orgs/:orgId/workflows?project=&q=&status=&starred=1&sort=`: search, star, create, duplicate, archive. */
 export function WorkflowsPage() {
   const { org, permissions } = useOrg()
   const navigate = useNavigate()
   const [params, setParams] = useSearchParams()
   const projectId = params.get('project') ?? ''
   const status = (params.get('status') ?? '') as WorkflowStatus | ''
+  const starred = params.get('starred') === '1'
+  const sort = (['lastUsed', 'runs'].includes(params.get('sort') ?? '') ? params.get('sort') : 'created') as SortKey
   const [searchText, setSearchText] = useState(params.get('q') ?? '')
   const search = useDebouncedValue(searchText.trim(), 300)
 
@@ -49,10 +62,10 @@ export function WorkflowsPage() {
   const [nextCursor, setNextCursor] = useState<string | null>(null)
   const [loadingMore, setLoadingMore] = useState(false)
   const [moreError, setMoreError] = useState<unknown>(undefined)
-  const query = { projectId: projectId || undefined, status: status || undefined, search: search || undefined }
+  const query = { projectId: projectId || undefined, status: status || undefined, search: search || undefined, favorite: starred ? true : undefined }
   const first = useAsync(
     (signal) => listWorkflows(org.id, { ...query, limit: 50 }, signal),
-    [org.id, projectId, status, search],
+    [org.id, projectId, status, search, starred],
   )
   useEffect(() => {
     if (first.data !== undefined) {
@@ -84,7 +97,20 @@ export function WorkflowsPage() {
   const [busyId, setBusyId] = useState<string | undefined>(undefined)
 
   const projectName = (id: string) => projects.data?.find((p) => p.id === id)?.name ?? '—'
-  const workflows = pages.flat()
+  const workflows = sortWorkflows(pages.flat(), sort)
+
+  const toggleFavorite = async (workflow: WorkflowSummary) => {
+    setBusyId(workflow.id)
+    setActionError(undefined)
+    try {
+      await setFavorite(org.id, workflow.id, !workflow.isFavorite)
+      setPages((current) => current.map((page) => page.map((w) => (w.id === workflow.id ? { ...w, isFavorite: !workflow.isFavorite } : w))))
+    } catch (error) {
+      setActionError(error)
+    } finally {
+      setBusyId(undefined)
+    }
+  }
 
   const duplicate = async (workflow: WorkflowSummary) => {
     setBusyId(workflow.id)
@@ -159,6 +185,18 @@ export function WorkflowsPage() {
             ))}
           </select>
         </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={starred} onChange={(event) => setParam('starred', event.target.checked ? '1' : '')} />
+          Starred only
+        </label>
+        <label>
+          Sort by
+          <select value={sort} onChange={(event) => setParam('sort', event.target.value === 'created' ? '' : event.target.value)}>
+            <option value="created">Newest</option>
+            <option value="lastUsed">Last used</option>
+            <option value="runs">Most runs</option>
+          </select>
+        </label>
       </div>
 
       {projects.error !== undefined && <ErrorState error={projects.error} title="Cannot load projects" onRetry={projects.reload} />}
@@ -169,7 +207,7 @@ export function WorkflowsPage() {
       ) : first.error !== undefined ? (
         <ErrorState error={first.error} title="Cannot load workflows" onRetry={first.reload} />
       ) : workflows.length === 0 ? (
-        <EmptyState title={search || projectId || status ? 'No workflow matches these filters' : 'No workflows yet'}>
+        <EmptyState title={search || projectId || status || starred ? 'No workflow matches these filters' : 'No workflows yet'}>
           {permissions.canWrite && !search && !status && (
             <p>{projects.data?.length === 0 ? 'Create a project, then a workflow in it.' : 'Create one to start drawing on the canvas.'}</p>
           )}
@@ -179,18 +217,36 @@ export function WorkflowsPage() {
           <table className="table" aria-label="Workflows">
             <thead>
               <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Starred</span>
+                </th>
                 <th scope="col">Name</th>
                 <th scope="col">Project</th>
                 <th scope="col">Status</th>
                 <th scope="col">Nodes</th>
                 <th scope="col">Updated</th>
                 <th scope="col">Deployed</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Runs</th>
                 {permissions.canWrite && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
               {workflows.map((workflow) => (
                 <tr key={workflow.id}>
+                  <td>
+                    <button
+                      type="button"
+                      className={`star-toggle${workflow.isFavorite ? ' starred' : ''}`}
+                      aria-pressed={workflow.isFavorite}
+                      aria-label={`${workflow.isFavorite ? 'Unstar' : 'Star'} ${workflow.name}`}
+                      disabled={!permissions.canWrite || busyId === workflow.id}
+                      title={permissions.canWrite ? (workflow.isFavorite ? 'Unstar' : 'Star') : 'Starred by your team'}
+                      onClick={() => void toggleFavorite(workflow)}
+                    >
+                      {workflow.isFavorite ? '★' : '☆'}
+                    </button>
+                  </td>
                   <td>
                     <Link to={`/orgs/${org.id}/workflows/${workflow.id}`}>{workflow.displayName ?? workflow.name}</Link>
                     <div className="muted small-text">{workflow.kebabName}</div>
@@ -202,6 +258,8 @@ export function WorkflowsPage() {
                   <td>{workflow.nodeCount}</td>
                   <td>{formatDateTime(workflow.updatedAt)}</td>
                   <td>{workflow.deployedAt === null ? 'Never' : formatDateTime(workflow.deployedAt)}</td>
+                  <td>{workflow.lastUsed === null ? 'Never' : formatDateTime(workflow.lastUsed)}</td>
+                  <td>{workflow.executionCount}</td>
                   {permissions.canWrite && (
                     <td>
                       <div className="row-actions">

@@ -8,7 +8,9 @@ describe('step status', () => {
     expect(stepStatus({ status: 'succeeded', retryCount: 0 })).toBe('succeeded')
     expect(stepStatus({ status: 'succeeded', retryCount: 2 })).toBe('retried')
     expect(stepStatus({ status: 'retried' })).toBe('retried')
-    expect(stepStatus({ status: 'cached' })).toBe('succeeded')
+    // A step cache hit is shown as such (canvas, inspector, Gantt all read this).
+    expect(stepStatus({ status: 'cached' })).toBe('cached')
+    expect(STEP_STATUS_STYLES.cached.label).toBe('Cached')
     expect(stepStatus({ status: 'failed', retryCount: 3 })).toBe('failed')
     expect(stepStatus({ status: 'skipped' })).toBe('skipped')
     expect(stepStatus({ status: 'cancelled' })).toBe('cancelled')

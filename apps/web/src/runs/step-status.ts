@@ -5,7 +5,7 @@
  */
 
 /** Statuses a step is displayed with. */
-export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'retried', 'skipped', 'cancelled'] as const
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'cached', 'failed', 'retried', 'skipped', 'cancelled'] as const
 export type StepStatus = (typeof STEP_STATUSES)[number]
 
 export interface StatusStyle {
@@ -21,6 +21,8 @@ export const STEP_STATUS_STYLES: Readonly<Record<StepStatus, StatusStyle>> = {
   pending: { color: '#6b7280', background: '#f3f4f6', label: 'Pending' },
   running: { color: '#2563eb', background: '#dbeafe', label: 'Running' },
   succeeded: { color: '#15803d', background: '#dcfce7', label: 'Succeeded' },
+  // A step cache hit: the stored output of an earlier run, no work done.
+  cached: { color: '#0f766e', background: '#ccfbf1', label: 'Cached' },
   failed: { color: '#b91c1c', background: '#fee2e2', label: 'Failed' },
   retried: { color: '#b45309', background: '#fef3c7', label: 'Succeeded after retries' },
   skipped: { color: '#9ca3af', background: '#f9fafb', label: 'Skipped' },
@@ -34,8 +36,8 @@ export interface StepLike {
 }
 
 /**
- * Display status of one step. Unknown stored statuses fall back to `pending`; `cached` shows as
- * succeeded; `timed_out`/`terminated` as failed/cancelled.
+ * Display status of one step. Unknown stored statuses fall back to `pending`; `cached` (a step
+ * cache hit) has its own; `timed_out`/`terminated` show as failed/cancelled.
  *
  * @example
  * stepStatus({ status: 'succeeded', retryCount: 2 }) // 'retried'
@@ -44,8 +46,9 @@ export function stepStatus(step: StepLike): StepStatus {
   switch (step.status) {
     case 'succeeded':
     case 'completed':
-    case 'cached':
       return (step.retryCount ?? 0) > 0 ? 'retried' : 'succeeded'
+    case 'cached':
+      return 'cached'
     case 'retried':
       return 'retried'
     case 'running':
@@ -70,7 +73,7 @@ export function stepStatusStyle(step: StepLike): StatusStyle {
 }
 
 // Which status wins when a node ran several times (loop iterations): the one that needs attention.
-const PRIORITY: readonly StepStatus[] = ['failed', 'running', 'cancelled', 'retried', 'pending', 'succeeded', 'skipped']
+const PRIORITY: readonly StepStatus[] = ['failed', 'running', 'cancelled', 'retried', 'pending', 'succeeded', 'cached', 'skipped']
 
 /**
  * Display status per node id for a run: its steps' statuses combined (a failing or running
