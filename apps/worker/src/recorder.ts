@@ -247,7 +247,10 @@ export class RunRecorder {
     this.pendingEvents = [];
     for (const { batch, steps } of runs) {
       await this.ensureRunRow(this.db, batch.run, batch.startedAt ?? null);
-      await sql`update public.user_workflow_run set status = ${batch.status},
+      // A terminal status is left to the authoritative record, which writes it with the output:
+      // a reader must never see a completed run without its output.
+      await sql`update public.user_workflow_run set
+                  status = case when ${batch.status} in ${TERMINAL} then status else ${batch.status} end,
                   started_at = coalesce(started_at, ${batch.startedAt ?? null}::timestamptz)
                 where run_id = ${batch.run.runId} and status not in ${TERMINAL}`.execute(this.db);
       if (steps.size) await this.upsertSteps(this.db, batch.run.orgId, batch.run.runId, [...steps.values()], false);

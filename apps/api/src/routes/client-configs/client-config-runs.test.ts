@@ -139,6 +139,24 @@ describe('client and named configs in runs', () => {
     });
   }, 120_000);
 
+  it('a workflow run by two steps of its workstream needs workflowSlug to pick the client config', async () => {
+    const project = await createProject(t.app, owner);
+    const workflowId = await deployedWorkflow(project);
+    const [first, second] = [`first-${uniq()}`, `second-${uniq()}`];
+    await registerStep(first, project, workflowId);
+    await registerStep(second, project, workflowId);
+    const client = await api('POST', '/clients', { name: `Delta ${uniq()}` });
+    await api('PUT', `/clients/${client.id}/configs/${project.workstreamSlug}/${first}`, { config: { fetch: { url: `${base}/first` } } });
+    await api('PUT', `/clients/${client.id}/configs/${project.workstreamSlug}/${second}`, { config: { fetch: { url: `${base}/second` } } });
+    const count = () => withAdmin(t.tdb, async (c) => Number((await c.query('select count(*) from public.user_workflow_run where workflow_id = $1', [workflowId])).rows[0].count));
+    const before = await count();
+    const res = await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${workflowId}/runs`, headers: owner.headers, payload: { clientId: client.id } });
+    expectProblem(res, 400, 'validation_failed', '/workflowSlug');
+    expect(await count(), 'nothing recorded').toBe(before);
+    expect((await run(workflowId, { clientId: client.id, workflowSlug: second })).output.path).toBe('/second');
+    expect((await run(workflowId, { clientId: client.id, workflowSlug: first })).output.path).toBe('/first');
+  }, 120_000);
+
   it('composite keys: the same step slug in two workstreams resolves to each workstream\'s own workflow and config', async () => {
     const [pa, pb] = [await createProject(t.app, owner), await createProject(t.app, owner)];
     const [wa, wb] = [await deployedWorkflow(pa), await deployedWorkflow(pb)];
