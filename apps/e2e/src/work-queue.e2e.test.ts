@@ -34,6 +34,38 @@ describe('work queues from the run page', () => {
   });
   afterAll(async () => { await browser?.close(); });
 
+  it('declares a signal and a work queue in the editor: problems show under the field, and saving stores them', async () => {
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page);
+      await page.goto(`/orgs/${orgId}/workflows/${workflowId}`);
+      const side = page.getByRole('region', { name: 'Workflow settings' });
+      await expect.poll(() => side.getByLabel('Work queues').getByLabel('Name').inputValue()).toBe('orders');
+
+      await side.getByRole('button', { name: 'Add signal' }).click();
+      const signals = side.getByLabel('Signals');
+      await signals.getByLabel('Name').last().fill('escalate');
+      await signals.getByLabel('Parameter schema (JSON Schema, optional)').last().fill('{ "type": "object", "properties": { "reason": { "type": "string" } } }');
+
+      await side.getByRole('button', { name: 'Add work queue' }).click();
+      const queues = side.getByLabel('Work queues');
+      await queues.getByLabel('Name').last().fill('orders');
+      // Validated by the API as you type: the duplicate name is reported on the field.
+      await expect.poll(() => queues.getByRole('group').last().textContent(), { timeout: 20_000 }).toContain('declared twice');
+      await queues.getByLabel('Name').last().fill('refunds');
+      await queues.getByLabel('Order').last().selectOption('lifo');
+      await expect.poll(() => queues.getByRole('group').last().textContent(), { timeout: 20_000 }).not.toContain('declared twice');
+
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(async () => {
+        const wf = await api.get<{ definition: { signals?: Array<{ name: string }>; workQueues?: Array<{ name: string; order?: string }> } }>(`/v1/orgs/${orgId}/workflows/${workflowId}`);
+        return { signals: wf.definition.signals?.map((x) => x.name), queues: wf.definition.workQueues?.map((q) => [q.name, q.order]) };
+      }, { timeout: 20_000 }).toEqual({ signals: ['approve', 'escalate'], queues: [['orders', 'fifo'], ['refunds', 'lifo']] });
+    } finally {
+      await finalScreenshot(page, 'declare-messages-in-editor');
+    }
+  });
+
   it('approve from a work queue: items added on the run page wait in the queue panel, each is approved and processed', async () => {
     const run = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${workflowId}/runs`, { input: {} });
     const { page } = await newPage(browser);
