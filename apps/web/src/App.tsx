@@ -19,6 +19,9 @@ import { WorkflowsPage } from './pages/WorkflowsPage.tsx'
  *   /orgs/:orgId/workflows/:workflowId  editor (?tab=code)
  *   /orgs/:orgId/runs                   runs list (?status=&workflowId=&projectId=&from=&to=&clientId=)
  *   /orgs/:orgId/runs/:runId            run detail
+ *   /orgs/:orgId/steps                  workstream steps (enrichment registry)
+ *   /orgs/:orgId/batches                batches (?status=&workstreamSlug=)
+ *   /orgs/:orgId/batches/:batchId       batch detail
  *   /orgs/:orgId/clients                clients and their step configs
  */
 export const routes = [
@@ -41,6 +44,10 @@ export const routes = [
           // Step config forms carry rjsf: loaded on demand.
           { path: 'clients', lazy: async () => ({ Component: (await import('./pages/ClientsPage.tsx')).ClientsPage }) },
           { path: 'runs/:runId', lazy: async () => ({ Component: (await import('./pages/RunDetailPage.tsx')).RunDetailPage }) },
+          { path: 'steps', lazy: async () => ({ Component: (await import('./pages/WorkstreamStepsPage.tsx')).WorkstreamStepsPage }) },
+          // Batches carry the CSV parser: loaded on demand.
+          { path: 'batches', lazy: async () => ({ Component: (await import('./pages/BatchesPage.tsx')).BatchesPage }) },
+          { path: 'batches/:batchId', lazy: async () => ({ Component: (await import('./pages/BatchDetailPage.tsx')).BatchDetailPage }) },
         ],
       },
     ],

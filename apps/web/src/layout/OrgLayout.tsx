@@ -39,6 +39,8 @@ export function OrgLayout() {
         <nav aria-label="Main">
           <NavLink to={`/orgs/${orgId}/workflows`}>Workflows</NavLink>
           <NavLink to={`/orgs/${orgId}/runs`}>Runs</NavLink>
+          <NavLink to={`/orgs/${orgId}/batches`}>Batches</NavLink>
+          <NavLink to={`/orgs/${orgId}/steps`}>Workstream steps</NavLink>
           <NavLink to={`/orgs/${orgId}/clients`}>Clients</NavLink>
         </nav>
         <span className="spacer" />

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { WorkflowDefinition } from '@workflow-builder/definition';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { ApiClient } from './api-client.ts';
+
+const builder = { email: `batcher-${Date.now()}@example.test`, password: 'batcher-password-1' };
+const viewer = { email: `batch-viewer-${Date.now()}@example.test`, password: 'viewer-password-1' };
+const at = (x: number) => ({ x: x * 250, y: 0 });
+/** The sync step's workflow: { x } -> { doubled: 2x }; anything but an integer x fails its input schema. */
+const doubler: WorkflowDefinition = {
+  schemaVersion: 1,
+  inputSchema: { type: 'object', properties: { x: { type: 'integer' } }, required: ['x'] },
+  nodes: [
+    { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
+    { id: 'double', kind: 'transform', label: 'Double', config: { mapping: { doubled: '{{ input.x * 2 }}' } }, position: at(1) },
+    { id: 'done', kind: 'output.end', label: 'Done', config: { output: { doubled: '{{ steps.double.output.doubled }}' } }, position: at(2) },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'double' },
+    { id: 'e2', source: 'double', target: 'done' },
+  ],
+};
+
+async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+describe('batch pipelines from the browser', () => {
+  let browser: Browser;
+  let api: ApiClient;
+  let orgId: string;
+  let workstream: string;
+  let batchUrl: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await signUpViaApi(builder.email, builder.password, 'E2E Batches');
+    await signUpViaApi(viewer.email, viewer.password, 'E2E Batch viewer home');
+    api = await ApiClient.signIn(apiUrl(), builder);
+    orgId = (await api.me()).organizations[0]!.id;
+    await api.post(`/v1/orgs/${orgId}/members`, { email: viewer.email, role: 'viewer' });
+    const project = await api.post<{ id: string; workstreamSlug: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Enrichment' });
+    workstream = project.workstreamSlug;
+    const wf = await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Doubler', kebabName: 'doubler', definition: doubler });
+    await api.post(`/v1/orgs/${orgId}/workflows/${wf.id}/deploy?wait=60`, {});
+    // The worker process may still be starting: wait until it serves the version.
+    const deadline = Date.now() + 120_000;
+    while ((await api.get<{ pickedUpAt: string | null }>(`/v1/orgs/${orgId}/workflows/${wf.id}/compiled`)).pickedUpAt === null) {
+      if (Date.now() > deadline) throw new Error('no worker picked up the doubler');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await api.post(`/v1/orgs/${orgId}/enrichment-registry`, { slug: 'double', workstreamSlug: workstream, name: 'Double it', type: 'sync', workflowId: wf.id });
+    await api.post(`/v1/orgs/${orgId}/clients`, { name: 'Initech' });
+  });
+  afterAll(async () => { await browser?.close(); });
+
+  it('registers a step and shows the API\'s reasons next to the fields', async () => {
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page, builder);
+      await page.goto(`/orgs/${orgId}/steps`);
+      await expect.poll(() => page.getByTestId('step-row-double').count()).toBe(1);
+      await page.getByRole('button', { name: 'New step' }).click();
+      const form = page.getByRole('dialog', { name: 'New workstream step' });
+      await form.getByLabel('Slug').fill('double');
+      await form.getByLabel('Name', { exact: true }).fill('Again');
+      await form.getByLabel('Async: calls an endpoint and waits for its callback').check();
+      await form.getByLabel('Endpoint URL').fill('ftp://score.example.test/x');
+      await form.getByRole('button', { name: 'Create step' }).click();
+      // The URL pattern is the API's rule: the message sits under the endpoint field.
+      await expect.poll(() => form.getByTestId('error-asyncEndpointUrl').count()).toBe(1);
+      await form.getByLabel('Endpoint URL').fill('https://score.example.test/x');
+      await form.getByRole('button', { name: 'Create step' }).click();
+      // The slug is taken in this workstream: 409 on /slug.
+      await expect.poll(() => form.getByTestId('error-slug').textContent()).toMatch(/already exists/);
+      await form.getByLabel('Slug').fill('score');
+      await form.getByLabel('Callback timeout (seconds, empty: 3600)').fill('120');
+      await form.getByRole('button', { name: 'Create step' }).click();
+      await expect.poll(() => page.getByTestId('step-row-score').textContent()).toContain('callback within 120 s');
+    } finally {
+      await finalScreenshot(page, 'batches-workstream-steps');
+    }
+  });
+
+  it('creates a batch from the UI, watches it reach 100 % with every item succeeded, and opens an item\'s run', async () => {
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page, builder);
+      await page.goto(`/orgs/${orgId}/batches`);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Batches' }).waitFor();
+      await page.getByRole('button', { name: 'New batch' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New batch' });
+      await dialog.getByRole('combobox', { name: /^Client/ }).selectOption({ label: 'Initech' });
+      await dialog.getByLabel('Step to add').selectOption('double');
+      await dialog.getByRole('button', { name: 'Add step' }).click();
+      await expect.poll(() => dialog.getByTestId('blueprint-step-double').count()).toBe(1);
+
+      // A malformed CSV is named by row before anything is sent.
+      await dialog.getByLabel('CSV file', { exact: true }).check();
+      await dialog.getByLabel('CSV file (first row: column names)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n3\n') });
+      await expect.poll(() => dialog.getByTestId('items-check').textContent()).toMatch(/^row 3: /);
+      expect(await dialog.getByRole('button', { name: 'Create batch' }).isDisabled()).toBe(true);
+
+      await dialog.getByLabel('JSON array', { exact: true }).check();
+      await dialog.getByLabel('Items (JSON array of objects)').fill(JSON.stringify([{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }]));
+      await expect.poll(() => dialog.getByTestId('items-check').textContent()).toBe('4 items');
+      await dialog.getByRole('button', { name: 'Create batch' }).click();
+      await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+      batchUrl = new URL(page.url()).pathname;
+
+      const bar = page.getByRole('progressbar', { name: 'Batch progress' });
+      await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 90_000 }).toBe('100');
+      await expect.poll(() => page.getByTestId('count-SUCCEEDED').getAttribute('data-count')).toBe('4');
+      for (const s of ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED']) expect(await page.getByTestId(`count-${s}`).getAttribute('data-count')).toBe('0');
+      await expect.poll(() => page.locator('h1 .status-badge').getAttribute('data-status')).toBe('COMPLETED');
+      expect(await page.getByTestId('item-3-step-double').getAttribute('data-status')).toBe('SUCCEEDED');
+      // Closed and complete: nothing left to control.
+      expect(await page.getByRole('group', { name: 'Batch actions' }).count()).toBe(0);
+      await finalScreenshot(page, 'batch-completed');
+
+      await page.getByRole('link', { name: 'Open run of item 2 step double' }).click();
+      await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      await expect.poll(() => page.getByTestId('node-done').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+      await page.getByTestId('node-done').click();
+      await expect.poll(() => page.getByRole('complementary', { name: 'Inspector' }).textContent()).toContain('4');
+    } finally {
+      await finalScreenshot(page, 'batch-item-run');
+    }
+  });
+
+  it('a failing batch offers Retry failed to a builder, and no controls to a viewer', async () => {
+    // CSV values are strings: the doubler's input schema wants an integer, so these items fail.
+    const clientId = (await api.get<{ items: Array<{ id: string }> }>(`/v1/orgs/${orgId}/clients`)).items[0]!.id;
+    const created = await api.post<{ batchId: string }>(`/v1/orgs/${orgId}/batches`, { clientId, workstreamSlug: workstream, blueprint: ['double'], csv: 'x\n1\n2\n' });
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page, builder);
+      await page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
+      await expect.poll(() => page.getByTestId('count-FAILED').getAttribute('data-count'), { timeout: 90_000 }).toBe('2');
+      const actions = page.getByRole('group', { name: 'Batch actions' });
+      await expect.poll(() => actions.getByRole('button', { name: 'Retry failed (2)' }).count()).toBe(1);
+      expect(await actions.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+      expect(await actions.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
+      expect(await page.getByTestId('item-0-step-double').textContent()).toMatch(/FAILED|Failed/);
+
+      const list = await newPage(browser);
+      await signIn(list.page, viewer);
+      await list.page.goto(`/orgs/${orgId}/batches`);
+      await expect.poll(() => list.page.getByTestId(`batch-row-${created.batchId}`).getAttribute('data-status')).toBe('FAILED');
+      expect(await list.page.getByRole('button', { name: 'New batch' }).count()).toBe(0);
+      await list.page.goto(batchUrl);
+      await expect.poll(() => list.page.getByTestId('count-SUCCEEDED').getAttribute('data-count')).toBe('4');
+      await list.page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
+      await expect.poll(() => list.page.getByTestId('count-FAILED').getAttribute('data-count')).toBe('2');
+      expect(await list.page.getByRole('group', { name: 'Batch actions' }).count()).toBe(0);
+      await finalScreenshot(list.page, 'batch-viewer');
+      await list.context.close();
+    } finally {
+      await finalScreenshot(page, 'batch-failed');
+    }
+  });
+});
