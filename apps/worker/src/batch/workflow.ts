@@ -8,7 +8,7 @@
  * dispatching, lets the items in flight finish, and continues as new.
  */
 import {
-  ActivityFailure, CancellationScope, ChildWorkflowCancellationType, ChildWorkflowFailure, condition,
+  ActivityFailure, ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, ChildWorkflowFailure, condition,
   continueAsNew, defineQuery, defineSignal, executeChild, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities,
   setHandler, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
@@ -57,6 +57,7 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
   let cancelled = false;
   let wake = false;
   let dispatched = 0;
+  let fatal: unknown;
   // Bumped by every signal and every finished item: the main loop waits for it to change.
   let tick = 0;
 
@@ -111,8 +112,10 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
     dispatched++;
     scope.run(() => runItem(itemId))
       .catch((e: unknown) => {
-        // A cancelled item is settled by wbBatchCancelRest; anything else is a bug worth failing on.
-        if (!isCancellation(e)) throw e;
+        // A cancelled item is settled by wbBatchCancelRest. Anything else (a database activity that
+        // kept failing, the batch deleted) fails the orchestrator from the main loop, not as an
+        // unhandled rejection that would retry the workflow task forever.
+        if (!isCancellation(e)) fatal ??= e;
       })
       .finally(() => { inFlight.delete(itemId); tick++; });
   };
@@ -124,6 +127,10 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
 
   let exhausted = false;
   for (;;) {
+    if (fatal !== undefined) {
+      const message = fatal instanceof Error ? fatal.message : String(fatal);
+      throw ApplicationFailure.nonRetryable(`batch orchestration failed: ${message}`, 'WbBatchOrchestratorError');
+    }
     if (cancelled) break;
     if (wake) { wake = false; exhausted = false; }
     const roll = dispatched >= itemsPerRun || historyFull();
