@@ -82,6 +82,8 @@ describe('client configs from the browser', () => {
       await page.getByRole('button', { name: 'Start run' }).click();
       await page.waitForURL(/\/runs\/[0-9a-f-]{36}/, { timeout: 30_000 });
       await expect.poll(() => page.getByTestId('node-fetch').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+      // The run records which client config it used.
+      expect(await page.getByTestId('run-client-config').textContent()).toBe(`fetch-company (${workstream})`);
       await page.getByTestId('node-fetch').click();
       const inspector = page.getByRole('complementary', { name: 'Inspector' });
       await expect.poll(() => inspector.textContent()).toContain('/acme');

@@ -11,6 +11,7 @@ import { RunActions } from '../runs/RunActions.tsx'
 import { RunCanvas } from '../runs/RunCanvas.tsx'
 import { RunMessages } from '../runs/RunMessages.tsx'
 import { StepInspector } from '../runs/StepInspector.tsx'
+import { RunConfigFacts } from '../runs/RunConfigFacts.tsx'
 import { isRunInFlight, nodeStatuses, runStatusStyle } from '../runs/step-status.ts'
 import { elapsedMs, formatDateTime, formatDuration } from '../ui/format.ts'
 import { JsonViewer } from '../ui/JsonViewer.tsx'
@@ -81,6 +82,7 @@ export function RunDetailPage() {
             <dd>{formatDuration(run.durationMs ?? elapsedMs(run.startedAt, run.endedAt, now))}</dd>
             <dt>Channel</dt>
             <dd>{run.channel}</dd>
+            <RunConfigFacts snapshot={(run as { configSnapshot?: unknown }).configSnapshot} />
             {run.temporalWorkflowId !== null && (
               <>
                 <dt>Temporal workflow id</dt>
