@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
+import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
 import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
@@ -36,9 +37,15 @@ describe('batch pipelines from the browser', () => {
   let orgId: string;
   let workstream: string;
   let batchUrl: string;
+  /** An async step's endpoint that accepts every item and never calls back: its batches stay RUNNING. */
+  let holdService: TestServer;
 
   beforeAll(async () => {
     browser = await launchBrowser();
+    holdService = await startTestServer((_req, res) => {
+      res.statusCode = 202;
+      res.end();
+    });
     await signUpViaApi(builder.email, builder.password, 'E2E Batches');
     await signUpViaApi(viewer.email, viewer.password, 'E2E Batch viewer home');
     api = await ApiClient.signIn(apiUrl(), builder);
@@ -57,7 +64,10 @@ describe('batch pipelines from the browser', () => {
     await api.post(`/v1/orgs/${orgId}/enrichment-registry`, { slug: 'double', workstreamSlug: workstream, name: 'Double it', type: 'sync', workflowId: wf.id });
     await api.post(`/v1/orgs/${orgId}/clients`, { name: 'Initech' });
   });
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+    await holdService?.close();
+  });
 
   it('registers a step and shows the API\'s reasons next to the fields', async () => {
     const { page } = await newPage(browser);
@@ -162,6 +172,44 @@ describe('batch pipelines from the browser', () => {
       await list.context.close();
     } finally {
       await finalScreenshot(page, 'batch-failed');
+    }
+  });
+
+  it('pauses, resumes and (after confirming) cancels a running batch from its page', async () => {
+    await api.post(`/v1/orgs/${orgId}/enrichment-registry`, {
+      slug: 'hold', workstreamSlug: workstream, name: 'Hold', type: 'async', asyncEndpointUrl: `${holdService.url}/hold`, callbackTimeoutSeconds: 3600,
+    });
+    const clientId = (await api.get<{ items: Array<{ id: string }> }>(`/v1/orgs/${orgId}/clients`)).items[0]!.id;
+    const created = await api.post<{ batchId: string }>(`/v1/orgs/${orgId}/batches`, {
+      clientId, workstreamSlug: workstream, blueprint: ['hold'], items: [{ n: 1 }, { n: 2 }, { n: 3 }], concurrency: 1,
+    });
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page, builder);
+      await page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
+      const status = () => page.locator('h1 .status-badge').getAttribute('data-status');
+      const actions = page.getByRole('group', { name: 'Batch actions' });
+      await expect.poll(() => page.getByTestId('count-RUNNING').getAttribute('data-count'), { timeout: 60_000 }).toBe('1');
+      expect(await actions.getByRole('button', { name: /^Retry failed/ }).count()).toBe(0);
+
+      await actions.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(status).toBe('PAUSED');
+      expect(await actions.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+      await actions.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(status).toBe('RUNNING');
+
+      await actions.getByRole('button', { name: 'Cancel batch' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Cancel this batch?' });
+      await confirm.getByRole('button', { name: 'Cancel', exact: true }).click();
+      expect(await status()).toBe('RUNNING');
+      await actions.getByRole('button', { name: 'Cancel batch' }).click();
+      await confirm.getByRole('button', { name: 'Cancel batch' }).click();
+      await expect.poll(status, { timeout: 60_000 }).toBe('CANCELLED');
+      await expect.poll(() => page.getByTestId('count-CANCELLED').getAttribute('data-count')).toBe('3');
+      expect(await page.getByRole('progressbar', { name: 'Batch progress' }).getAttribute('aria-valuenow')).toBe('0');
+      expect(await page.getByRole('group', { name: 'Batch actions' }).count()).toBe(0);
+    } finally {
+      await finalScreenshot(page, 'batch-cancelled');
     }
   });
 });
