@@ -290,6 +290,24 @@ describe('batch pipelines on the real Temporal server', () => {
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('survives a restart of the workers mid-batch: every item finishes once', async () => {
+    enrichDelayMs = 400;
+    try {
+      const b = await create({ blueprint: ['enrich'], items: Array.from({ length: 6 }, (_, i) => ({ name: `R${i}` })), concurrency: 2 });
+      await expect.poll(async () => (await batchRow(b.batchId)).completed_items, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      await h.stopWorkers();
+      expect((await batchRow(b.batchId)).status).toBe('RUNNING');
+      await h.startWorkers();
+      expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'COMPLETED', completed_items: 6, failed_items: 0 });
+      const st = await states(b.batchId);
+      expect(st.map((s) => [s.status, s.attempts])).toEqual(Array.from({ length: 6 }, () => ['SUCCEEDED', 1]));
+      const results = await sql<{ n: number }>`select count(*)::int as n from public.enrichment_results where batch_id = ${b.batchId}`.execute(h.db);
+      expect(results.rows[0]!.n).toBe(6);
+    } finally {
+      enrichDelayMs = 0;
+    }
+  });
+
   it('the same step slug in two workstreams: each batch runs its own workstream\'s step', async () => {
     const main = await create({ blueprint: ['enrich'], items: [{ name: 'Same' }] });
     const other = await create({ blueprint: ['enrich'], items: [{ name: 'Same' }], workstreamSlug: otherProject.workstreamSlug });
