@@ -100,6 +100,9 @@ describe('work queues on the real Temporal server', () => {
     const first = await h.client.workflow.getHandle(temporalWorkflowId, (await sql<{ temporal_run_id: string }>`
       select temporal_run_id from public.user_workflow_run where run_id = ${runId}`.execute(h.db)).rows[0]!.temporal_run_id).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    // The reconciler follows the chain: a continued run is still open, not closed from its first execution.
+    await h.reconciler.reconcileOnce();
+    expect((await sql<{ status: string }>`select status from public.user_workflow_run where run_id = ${runId}`.execute(h.db)).rows[0]!.status).toBe('running');
     // The built-in state query works on the latest execution too.
     expect((await wfHandle.query<{ status: string }>('wbState')).status).toBe('running');
     await wfHandle.signal('orders_stop');
@@ -119,5 +122,19 @@ describe('work queues on the real Temporal server', () => {
       ['i0', 'i1', 'i2', 'i3', 'i4', 'i5'].map((id, i) => [`consume:${i}`, id]),
     );
     expect(steps.every((s) => s.status === 'succeeded')).toBe(true);
+  });
+
+  it('a continued run terminated in Temporal is closed by the reconciler (it follows the chain to its latest execution)', async () => {
+    const wf = await h.createWorkflow('queue-terminated', workQueueDefinition({ continueAsNewEvery: 1 }));
+    await h.deploy(wf);
+    const { runId, temporalWorkflowId } = await h.start(wf, {});
+    const wfHandle = handle(temporalWorkflowId);
+    for (const id of ['t0', 't1']) await wfHandle.signal('orders_add', { id });
+    await expect.poll(async () => (await state(temporalWorkflowId)).processed, { timeout: 30_000 }).toBe(2);
+    await wfHandle.terminate('test');
+    await expect.poll(async () => {
+      await h.reconciler.reconcileOnce();
+      return (await sql<{ status: string }>`select status from public.user_workflow_run where run_id = ${runId}`.execute(h.db)).rows[0]!.status;
+    }, { timeout: 30_000, interval: 500 }).toBe('terminated');
   });
 });
