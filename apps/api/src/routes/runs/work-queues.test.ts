@@ -94,4 +94,19 @@ describe('signals, queries and work queues through the API', () => {
     expect(done.steps.filter((s) => s.nodeId === 'handle').map((s) => (s['output'] as { id: string }).id)).toEqual(['a', 'b', 'c']);
     expectProblem(await enqueue(runId, { id: 'late' }), 409, 'conflict', '/params/runId');
   });
+
+  it('items, queries and signals reach a run after it continued as new (the latest execution of its chain)', async () => {
+    const wf = await createWorkflow(t.app, owner, owner.orgId, project.id, { definition: workQueueDefinition({ continueAsNewEvery: 1 }) });
+    await deployViaApi(t.app, owner, owner.orgId, wf.id, 30);
+    const { runId } = await startViaApi(t.app, owner, owner.orgId, wf.id, {});
+    for (const id of ['c1', 'c2', 'c3']) {
+      const res = await enqueue(runId, { id });
+      expect(res.statusCode, res.body).toBe(201);
+      await expect.poll(async () => (await queueState(runId)).processed, { timeout: 20_000 }).toBe(Number(id.slice(1)));
+    }
+    expect((await signal(runId, 'orders_stop')).statusCode).toBe(202);
+    const done = await pollRun(t.app, owner, owner.orgId, runId);
+    expect(done.run).toMatchObject({ status: 'completed', output: { processed: 3 } });
+    expect(done.steps.map((s) => s['stepNumber'])).toEqual(done.steps.map((_, i) => i + 1));
+  });
 });
