@@ -21,5 +21,6 @@ export class ApiClient {
 
   get<T>(path: string): Promise<T> { return this.call<T>('GET', path); }
   post<T = unknown>(path: string, body: unknown = {}): Promise<T> { return this.call<T>('POST', path, body); }
+  delete(path: string): Promise<void> { return this.call<void>('DELETE', path); }
   me(): Promise<{ organizations: Array<{ id: string; name: string; role: string }> }> { return this.get('/v1/auth/me'); }
 }

@@ -103,12 +103,26 @@ describe('batch pipelines from the browser', () => {
       await signIn(page, builder);
       await page.goto(`/orgs/${orgId}/batches`);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Batches' }).waitFor();
+      // A step that someone deletes while the dialog is open: the API's reason lands under the blueprint.
+      const doublerId = (await api.get<{ items: Array<{ slug: string; workflowId: string | null }> }>(`/v1/orgs/${orgId}/enrichment-registry?workstreamSlug=${workstream}`))
+        .items.find((e) => e.slug === 'double')!.workflowId;
+      const temp = await api.post<{ id: string }>(`/v1/orgs/${orgId}/enrichment-registry`, { slug: 'temp', workstreamSlug: workstream, name: 'Temporary', type: 'sync', workflowId: doublerId });
       await page.getByRole('button', { name: 'New batch' }).click();
       const dialog = page.getByRole('dialog', { name: 'New batch' });
       await dialog.getByRole('combobox', { name: /^Client/ }).selectOption({ label: 'Initech' });
+      await dialog.getByLabel('Step to add').selectOption('temp');
+      await dialog.getByRole('button', { name: 'Add step' }).click();
       await dialog.getByLabel('Step to add').selectOption('double');
       await dialog.getByRole('button', { name: 'Add step' }).click();
-      await expect.poll(() => dialog.getByTestId('blueprint-step-double').count()).toBe(1);
+      await dialog.getByRole('button', { name: 'Move double up' }).click();
+      const blueprint = () => dialog.getByRole('list', { name: 'Blueprint steps' }).locator('li code').allTextContents();
+      expect(await blueprint()).toEqual(['double', 'temp']);
+      await api.delete(`/v1/orgs/${orgId}/enrichment-registry/${temp.id}`);
+      await dialog.getByRole('button', { name: 'Create batch' }).click();
+      await expect.poll(() => dialog.getByTestId('blueprint-errors').textContent()).toMatch(/^step 2: no step temp is registered/);
+      await dialog.getByRole('button', { name: 'Remove temp' }).click();
+      expect(await blueprint()).toEqual(['double']);
+      expect(await dialog.getByTestId('blueprint-errors').count()).toBe(0);
 
       // A malformed CSV is named by row before anything is sent.
       await dialog.getByLabel('CSV file', { exact: true }).check();

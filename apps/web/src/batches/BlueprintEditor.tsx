@@ -68,7 +68,7 @@ export function BlueprintEditor({ steps, value, onChange, errors = [] }: {
         </div>
       )}
       {errors.length > 0 && (
-        <ul id={`${selectId}-errors`} className="field-errors" role="alert">
+        <ul id={`${selectId}-errors`} className="field-errors" role="alert" data-testid="blueprint-errors">
           {errors.map((message) => (
             <li key={message} className="error-text">
               {message}

@@ -128,7 +128,15 @@ export function NewBatchDialog({ orgId, projects, onCreated, onClose }: {
           {steps.error !== undefined ? (
             <InlineError error={steps.error} />
           ) : (
-            <BlueprintEditor steps={steps.data ?? []} value={blueprint} onChange={setBlueprint} errors={problems.blueprint ?? []} />
+            <BlueprintEditor
+              steps={steps.data ?? []}
+              value={blueprint}
+              onChange={(next) => {
+                setBlueprint(next)
+                setError(undefined)
+              }}
+              errors={problems.blueprint ?? []}
+            />
           )}
           <fieldset>
             <legend>Items</legend>
@@ -148,7 +156,10 @@ export function NewBatchDialog({ orgId, projects, onCreated, onClose }: {
                   rows={8}
                   value={json}
                   spellCheck={false}
-                  onChange={(e) => setJson(e.target.value)}
+                  onChange={(e) => {
+                    setJson(e.target.value)
+                    setError(undefined)
+                  }}
                   aria-invalid={!check.ok || problems.items !== undefined}
                   aria-describedby={`${id}-items-check`}
                 />
@@ -162,6 +173,7 @@ export function NewBatchDialog({ orgId, projects, onCreated, onClose }: {
                   onChange={async (e) => {
                     const file = e.target.files?.[0]
                     setCsv(file === undefined ? undefined : { name: file.name, text: await file.text() })
+                    setError(undefined)
                   }}
                 />
               </label>
