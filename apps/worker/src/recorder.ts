@@ -128,7 +128,7 @@ export class RunRecorder {
         (run_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, request_id,
          temporal_workflow_id, context, created_by, started_at)
       select ${run.runId}::uuid, p.org_id, ${run.projectId}::uuid, ${run.workflowId}::uuid, ${run.workstreamSlug}, p.client_id, 'running', 'child',
-             ${run.version}, p.request_id, ${`wb-${run.runId}`}, ${context}::jsonb, p.created_by, ${startedAt}::timestamptz
+             ${run.version}, p.request_id, ${run.temporalWorkflowId ?? `wb-${run.runId}`}, ${context}::jsonb, p.created_by, ${startedAt}::timestamptz
       from public.user_workflow_run p where p.run_id = ${run.parentRunId!}
       on conflict (run_id) do nothing`.execute(db);
     await this.insertExecutionRow(db, run.runId);

@@ -38,6 +38,8 @@ export interface ChildWorkflowRef {
   /** Platform workflow id / version of the child, copied into the child run's `RunContextInfo`. */
   workflowId?: string;
   version?: number;
+  /** Signals the child's version sends its parent (`signal.parent` nodes): the node must allow them. */
+  signalsToParent?: readonly string[];
 }
 
 /** What the platform knows about the version being compiled. */
@@ -101,6 +103,7 @@ const NODE_METHODS: Readonly<Record<string, string>> = {
   'flow.delay': 'delay',
   'signal.wait': 'waitForSignal',
   'workflow.child': 'childWorkflow',
+  'signal.parent': 'signalParent',
   'output.end': 'end',
 };
 
@@ -313,7 +316,7 @@ function checkMeta(meta: CompileMeta): string {
 export function compileWorkflow(definition: WorkflowDefinition, meta: CompileMeta): CompiledWorkflow {
   const workflowType = checkMeta(meta);
   const children = meta.childWorkflows ?? {};
-  const problems = validateWorkflow(definition, { knownWorkflowSlugs: Object.keys(children) });
+  const problems = validateWorkflow(definition, { knownWorkflowSlugs: Object.keys(children), childWorkflows: children });
   if (problems.length > 0) throw new CompileError('the workflow definition is not valid', problems);
   const structure = analyzeStructure(definition);
   if (!structure.ok) throw new CompileError('the workflow graph is not structured', structure.problems);

@@ -15,6 +15,8 @@ export type ProblemCode =
   | 'invalid_cache'
   | 'unknown_signal'
   | 'unknown_workflow'
+  | 'unknown_node'
+  | 'child_signal_not_allowed'
   // edges
   | 'duplicate_edge_id'
   | 'dangling_edge'

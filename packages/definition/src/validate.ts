@@ -1,4 +1,5 @@
 import { type ExpressionFieldValue, expressionFieldValues } from './node-kind.ts'
+import { childNodeProblems, type ChildWorkflowFacts } from './child-checks.ts'
 import { templateReferences, templateSyntaxError, isExpression } from './expressions.ts'
 import { ancestry, buildGraph, enclosingLoops, type GraphInput, type WorkflowGraph } from './graph.ts'
 import { checkCycles, checkOutputsConnected, checkReachability, checkTriggers } from './graph-checks.ts'
@@ -14,6 +15,8 @@ export type { Problem, ProblemCode } from './problem.ts'
 export interface ValidateOptions {
   /** Slugs of the project's workflows; when given, `workflow.child` must name one of them. */
   knownWorkflowSlugs?: readonly string[]
+  /** Facts about deployed child workflows by slug (the signals they send their parent). */
+  childWorkflows?: Readonly<Record<string, ChildWorkflowFacts>>
 }
 
 // With any of these the graph is not sound enough to judge its structure.
@@ -256,6 +259,11 @@ export function validateWorkflow(definition: unknown, options: ValidateOptions =
         code: 'unknown_signal',
         message: `signal "${config['signalName']}" is not declared in the workflow's signals`,
       })
+    }
+    if (node.kind === 'workflow.child') {
+      const slug = config['workflowSlug']
+      const child = typeof slug === 'string' && options.childWorkflows !== undefined && Object.prototype.hasOwnProperty.call(options.childWorkflows, slug) ? options.childWorkflows[slug] : undefined
+      problems.push(...childNodeProblems({ id: node.id, config }, { nodeIds: new Set(graph.nodes.keys()), signalNames, child }))
     }
     if (node.kind === 'workflow.child' && known !== undefined && typeof config['workflowSlug'] === 'string' && !known.has(config['workflowSlug'])) {
       problems.push({

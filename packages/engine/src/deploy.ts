@@ -3,6 +3,7 @@ import type { Tx } from '@workflow-builder/db';
 import { compileWorkflow, CompileError, workflowTypeName, type ChildWorkflowRef, type CompiledWorkflow } from '@workflow-builder/compiler';
 import { parseDefinition, validateWorkflow, type WorkflowDefinition } from '@workflow-builder/definition';
 import { EngineError } from './errors.ts';
+import { recordChildWorkflows, signalsToParent } from './child-workflows.ts';
 
 interface WorkflowForCompile {
   id: string;
@@ -45,8 +46,8 @@ async function loadWorkflow(tx: Tx, workflowId: string): Promise<WorkflowForComp
 async function childRefs(tx: Tx, wf: WorkflowForCompile, def: WorkflowDefinition): Promise<Record<string, ChildWorkflowRef>> {
   const slugs = [...new Set(def.nodes.filter((n) => n.kind === 'workflow.child').map((n) => String((n.config as { workflowSlug?: unknown }).workflowSlug ?? '')))];
   if (!slugs.length) return {};
-  const rows = await sql<{ kebab_name: string; id: string; version: number; workflow_type: string | null; task_queue_name: string }>`
-    select w.kebab_name, w.id, c.version, c.workflow_type, p.task_queue_name
+  const rows = await sql<{ kebab_name: string; id: string; version: number; workflow_type: string | null; task_queue_name: string; definition: unknown }>`
+    select w.kebab_name, w.id, c.version, c.workflow_type, p.task_queue_name, c.definition
     from public.workflows w
     join public.projects p on p.id = w.project_id
     join public.workflow_compiled_code c on c.workflow_id = w.id and c.is_active
@@ -56,6 +57,7 @@ async function childRefs(tx: Tx, wf: WorkflowForCompile, def: WorkflowDefinition
     taskQueue: r.task_queue_name,
     workflowId: r.id,
     version: r.version,
+    signalsToParent: signalsToParent(r.definition),
   } satisfies ChildWorkflowRef]));
 }
 
@@ -65,7 +67,7 @@ export async function validateForDeploy(tx: Tx, workflowId: string): Promise<{ w
   const parsed = parseDefinition(workflow.definition);
   if (!parsed.ok) return { workflow, definition: null, problems: parsed.problems };
   const children = await childRefs(tx, workflow, parsed.value);
-  return { workflow, definition: parsed.value, problems: validateWorkflow(parsed.value, { knownWorkflowSlugs: Object.keys(children) }) };
+  return { workflow, definition: parsed.value, problems: validateWorkflow(parsed.value, { knownWorkflowSlugs: Object.keys(children), childWorkflows: children }) };
 }
 
 /**
@@ -124,6 +126,7 @@ export async function activateVersion(tx: Tx, workflowId: string, version: numbe
   const updated = await sql`update public.workflow_compiled_code set is_active = true, picked_up_at = case when is_active then picked_up_at else null end
                             where workflow_id = ${workflowId} and version = ${version} returning workflow_type`.execute(tx);
   if (!updated.rows.length) throw new EngineError('not_found', `Version ${version} of this workflow does not exist`);
+  await recordChildWorkflows(tx, workflowId);
   await sql`
     update public.workflows set deployed_at = now(),
       temporal_workflow_type = ${workflowTypeName(wf.kebab_name, version)},
@@ -142,4 +145,5 @@ export async function deployWorkflow(tx: Tx, workflowId: string): Promise<Compil
 export async function undeployWorkflow(tx: Tx, workflowId: string): Promise<void> {
   await loadWorkflow(tx, workflowId);
   await sql`update public.workflow_compiled_code set is_active = false where workflow_id = ${workflowId} and is_active`.execute(tx);
+  await recordChildWorkflows(tx, workflowId);
 }

@@ -7,4 +7,5 @@ export * from './run-control.ts';
 export * from './run-messages.ts';
 export * from './export-project.ts';
 export * from './schedules.ts';
+export * from './child-workflows.ts';
 export * from './batches.ts';

@@ -333,6 +333,21 @@ export interface RunDetail extends RunSummary {
   temporalUiUrl: string | null
   /** The definition of the version that ran (null when it is not known). */
   definition: WorkflowDefinition | null
+  /** For a child run: the run whose workflow.child step started it, and that step. */
+  parentRunId?: string | null
+  parentStepNumber?: number | null
+}
+
+/** A run started by one of this run's workflow.child steps. */
+export interface ChildRun {
+  runId: string
+  workflowId: string
+  workflowName: string | null
+  status: RunStatusName | string
+  parentStepNumber: number | null
+  nodeId: string | null
+  startedAt: string | null
+  endedAt: string | null
 }
 
 export interface RunStep {
@@ -384,7 +399,7 @@ export const listRuns = (orgId: string, query: ListRunsQuery = {}, signal?: Abor
 
 /** Engine: GET /orgs/:orgId/runs/:runId (poll while the run is open). */
 export const getRun = (orgId: string, runId: string, signal?: AbortSignal) =>
-  request<{ run: RunDetail; steps: RunStep[]; stepsTruncated?: boolean }>('GET', `/orgs/${enc(orgId)}/runs/${enc(runId)}`, { signal })
+  request<{ run: RunDetail; steps: RunStep[]; stepsTruncated?: boolean; children?: ChildRun[] }>('GET', `/orgs/${enc(orgId)}/runs/${enc(runId)}`, { signal })
 
 /** Engine: POST .../runs/:runId/cancel (the workflow may clean up). */
 export const cancelRun = (orgId: string, runId: string) => request<unknown>('POST', `/orgs/${enc(orgId)}/runs/${enc(runId)}/cancel`, { body: {} })

@@ -27,7 +27,7 @@ describe('Palette', () => {
   it('filters by search and says when nothing matches', () => {
     render(<Palette entries={entries} onAdd={() => undefined} />)
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search nodes' }), { target: { value: 'signal' } })
-    expect(screen.getAllByRole('button').map((b) => b.getAttribute('aria-label'))).toEqual(['Wait for signal'])
+    expect(screen.getAllByRole('button').map((b) => b.getAttribute('aria-label'))).toEqual(['Signal parent', 'Wait for signal'])
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search nodes' }), { target: { value: 'zzz' } })
     expect(screen.getByText(/No node matches/)).toBeTruthy()
   })

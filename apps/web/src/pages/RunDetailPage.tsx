@@ -12,6 +12,7 @@ import { RunCanvas } from '../runs/RunCanvas.tsx'
 import { RunMessages } from '../runs/RunMessages.tsx'
 import { StepInspector } from '../runs/StepInspector.tsx'
 import { RunConfigFacts } from '../runs/RunConfigFacts.tsx'
+import { ChildRunsList, ParentRunLink } from '../runs/RunFamily.tsx'
 import { isRunInFlight, nodeStatuses, runStatusStyle } from '../runs/step-status.ts'
 import { elapsedMs, formatDateTime, formatDuration } from '../ui/format.ts'
 import { JsonViewer } from '../ui/JsonViewer.tsx'
@@ -34,6 +35,7 @@ export function RunDetailPage() {
 
   const run = detail.data?.run
   const steps = useMemo(() => detail.data?.steps ?? [], [detail.data])
+  const childRuns = useMemo(() => detail.data?.children ?? [], [detail.data])
   const inFlight = run !== undefined && isRunInFlight(run.status)
   usePolling(detail.reload, POLL_MS, inFlight)
   const [now, setNow] = useState(() => Date.now())
@@ -83,6 +85,7 @@ export function RunDetailPage() {
             <dt>Channel</dt>
             <dd>{run.channel}</dd>
             <RunConfigFacts snapshot={(run as { configSnapshot?: unknown }).configSnapshot} />
+            {typeof run.parentRunId === 'string' && <ParentRunLink orgId={org.id} parentRunId={run.parentRunId} parentStepNumber={run.parentStepNumber ?? null} />}
             {run.temporalWorkflowId !== null && (
               <>
                 <dt>Temporal workflow id</dt>
@@ -152,6 +155,7 @@ export function RunDetailPage() {
               setSelectedNode(steps.find((s) => s.stepNumber === stepNumber)?.nodeId)
             }}
           />
+          <ChildRunsList orgId={org.id} runs={childRuns} labelOf={labelOf} />
           <RunMessages
             orgId={org.id}
             runId={run.runId}
@@ -163,7 +167,9 @@ export function RunDetailPage() {
         </div>
         <aside className="run-side" aria-label="Inspector">
           {step !== undefined ? (
-            <StepInspector step={step} siblings={siblings} label={labelOf(step.nodeId)} onSelectStep={setSelectedStep} />
+            <StepInspector step={step} siblings={siblings} label={labelOf(step.nodeId)} onSelectStep={setSelectedStep}>
+              <ChildRunsList orgId={org.id} runs={childRuns.filter((c) => c.parentStepNumber === step.stepNumber)} title="Started run" />
+            </StepInspector>
           ) : selectedNode !== undefined ? (
             <section className="side-panel">
               <h2 className="panel-title">{labelOf(selectedNode)}</h2>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { RunStep } from '../api/client.ts'
 import { getNodeKind } from '@workflow-builder/definition'
 import { elapsedMs, formatDateTime, formatDuration } from '../ui/format.ts'
@@ -11,8 +12,11 @@ export function StepInspector({
   siblings,
   label,
   onSelectStep,
+  children,
 }: {
   step: RunStep
+  /** Extra content for this step (e.g. the runs a child step started). */
+  children?: ReactNode
   /** Every step of the same node (loop iterations, re-runs), to switch between them. */
   siblings: readonly RunStep[]
   label: string
@@ -70,6 +74,7 @@ export function StepInspector({
           </>
         )}
       </dl>
+      {children}
       {step.errorMessage !== null && (
         <div className="error-box" role="note" aria-label="Error">
           <h4>Error</h4>

@@ -9,6 +9,7 @@ import { flowParallelKind, type FlowParallelConfig } from './flow-parallel.ts'
 import { httpRequestKind, type HttpRequestConfig } from './http-request.ts'
 import { outputEndKind, type OutputEndConfig } from './output-end.ts'
 import { queueProcessKind, type QueueProcessConfig } from './queue-processor.ts'
+import { signalParentKind, type SignalParentConfig } from './signal-parent.ts'
 import { signalWaitKind, type SignalWaitConfig } from './signal-wait.ts'
 import { transformKind, type TransformConfig } from './transform.ts'
 import { triggerManualKind, type TriggerManualConfig } from './trigger-manual.ts'
@@ -26,6 +27,7 @@ export * from './flow-parallel.ts'
 export * from './http-request.ts'
 export * from './output-end.ts'
 export * from './queue-processor.ts'
+export * from './signal-parent.ts'
 export * from './signal-wait.ts'
 export * from './transform.ts'
 export * from './trigger-manual.ts'
@@ -49,6 +51,7 @@ export interface NodeConfigByKind {
   'signal.wait': SignalWaitConfig
   'queue.process': QueueProcessConfig
   'workflow.child': WorkflowChildConfig
+  'signal.parent': SignalParentConfig
   'ai.agent': AiAgentConfig
   'output.end': OutputEndConfig
 }
@@ -77,6 +80,7 @@ export const nodeKinds: readonly NodeKindDescriptor[] = [
   signalWaitKind,
   queueProcessKind,
   workflowChildKind,
+  signalParentKind,
   aiAgentKind,
   outputEndKind,
 ]

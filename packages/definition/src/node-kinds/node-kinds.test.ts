@@ -19,6 +19,7 @@ const KIND_IDS = [
   'signal.wait',
   'queue.process',
   'workflow.child',
+  'signal.parent',
   'ai.agent',
   'output.end',
 ]

@@ -13,6 +13,7 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
@@ -44,6 +45,7 @@ import { evaluateTemplate, ExpressionError, isExpression, type ExpressionContext
 import { isTruthy, jsonEquals } from './json-values.ts';
 import { forEachWithConcurrency } from './for-each.ts';
 import { StepRecorder } from './recorder.ts';
+import { waitUntilUnblocked, type BlockUntil } from './block-until.ts';
 import { consumeQueue, registerWorkQueues, type WorkQueue, type WorkQueueSnapshot, type WorkQueueSpec } from './work-queue.ts';
 import { answerQuery } from './query-returns.ts';
 
@@ -202,6 +204,7 @@ export class RunScope {
   private setOutput(nodeId: string, output: unknown): void {
     Object.defineProperty(this.outputs, nodeId, { value: { output }, enumerable: true, writable: true, configurable: true });
     this.root.latestOutputs.set(nodeId, output);
+    this.root.changes++;
   }
 
   /** Outputs of the steps run in this scope itself, by node id. */
@@ -455,6 +458,21 @@ export class RunScope {
       const child = this.root.spec.children[nodeId];
       if (child === undefined) throw ApplicationFailure.nonRetryable(`no child workflow compiled for node ${nodeId}`, 'WbMissingChild');
       const parent = this.root.run;
+      const block = config['blockUntil'] as BlockUntil | undefined;
+      if (block !== undefined) {
+        const root = this.root;
+        const waits = await waitUntilUnblocked(block, {
+          completed: (id) => root.latestOutputs.has(id),
+          hasSignal: (name) => root.hasSignal(name),
+          context: () => this.context(),
+          changes: () => root.changes,
+        }, nodeId, async (open) => {
+          root.recorder.event(step, 'blocked', { waitingFor: open });
+          root.recorder.changed(step);
+          await root.recorder.flush();
+        });
+        if (waits > 0) root.recorder.event(step, 'unblocked', {});
+      }
       const run: RunContextInfo = {
         ...parent,
         runId: uuid4(),
@@ -462,11 +480,15 @@ export class RunScope {
         version: child.version ?? parent.version,
         parentRunId: parent.runId,
         parentStepNumber: step.stepNumber,
+        parentWorkflowId: workflowInfo().workflowId,
+        parentAllows: { signal: config['canSignalParent'] === true, query: config['canQueryParent'] === true },
+        temporalWorkflowId: `${workflowInfo().workflowId}/${nodeId}#${step.stepNumber}`,
+        temporalRunId: null,
       };
       const args: WorkflowRunArgs = { input: config['input'] ?? {}, run };
       const policy = PARENT_CLOSE[String(config['parentClosePolicy'] ?? 'terminate')] ?? ParentClosePolicy.TERMINATE;
       const options = {
-        workflowId: `${workflowInfo().workflowId}/${nodeId}#${step.stepNumber}`,
+        workflowId: run.temporalWorkflowId!,
         taskQueue: child.taskQueue,
         args: [args] as [WorkflowRunArgs],
         parentClosePolicy: policy,
@@ -474,12 +496,30 @@ export class RunScope {
         ...(child.executionTimeoutMs === undefined ? {} : { workflowExecutionTimeout: child.executionTimeoutMs }),
       };
       this.root.recorder.event(step, 'child', { workflowId: options.workflowId, workflowType: child.workflowType, runId: run.runId });
+      // An event alone does not mark the step for the next batch.
+      this.root.recorder.changed(step);
       await this.root.recorder.flush();
       if (config['waitForCompletion'] === false) {
         const handle = await startChild(child.workflowType, options);
         return { output: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId } };
       }
       return { output: await executeChild(child.workflowType, options) };
+    });
+  }
+
+  /** `signal.parent`: signals the run that started this one, when its `workflow.child` node allows it. */
+  signalParent(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const run = this.root.run;
+      const name = String(config['signalName']);
+      if (!run.parentWorkflowId) throw ApplicationFailure.nonRetryable('this run was not started by a parent workflow', 'WbNoParent');
+      if (run.parentAllows?.signal !== true) {
+        throw ApplicationFailure.nonRetryable('the parent\'s Run workflow node does not allow this child to signal it', 'WbParentSignalNotAllowed');
+      }
+      const payload = config['payload'] ?? {};
+      await getExternalWorkflowHandle(run.parentWorkflowId).signal(name, payload);
+      this.root.recorder.event(step, 'signal_sent', { name, parentWorkflowId: run.parentWorkflowId });
+      return { output: { signalName: name, parentWorkflowId: run.parentWorkflowId } };
     });
   }
 
@@ -511,6 +551,8 @@ export class WorkflowRun extends RunScope {
   private readonly signalQueues = new Map<string, unknown[]>();
   /** Latest output of every node in any scope (what queries with `returns: steps.<id>.output` read). */
   readonly latestOutputs = new Map<string, unknown>();
+  /** Moves whenever a step completes or a signal arrives (what `blockUntil` waits on). */
+  changes = 0;
   private readonly queues: Map<string, WorkQueue>;
   private readonly resume: RunResume | undefined;
 
@@ -537,6 +579,7 @@ export class WorkflowRun extends RunScope {
       this.signalQueues.set(name, queue);
       setHandler(defineSignal<[unknown?]>(name), (payload?: unknown) => {
         queue.push(payload === undefined ? null : payload);
+        this.changes++;
       });
     }
     setHandler(defineQuery(STATE_QUERY), () => this.recorder.state());

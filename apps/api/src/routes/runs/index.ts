@@ -12,6 +12,7 @@ import { findBadText, jsonDepthExceeds } from '../../plugins/input-guards.ts';
 import { EmptyBody, OrgParams, problemResponses } from '../../schemas/common.ts';
 import { WorkflowParams } from '../workflows/schemas.ts';
 import { findWorkflow } from '../workflows/store.ts';
+import { childRunsOf, parentOf } from './run-family.ts';
 import {
   EnqueueBody, EnqueuedItem, ListRunsQuery, QueryQuery, QueryResult, QueueParams, QueueStateResult, RunAccepted, RunDetail, RunPage, RunParams,
   SignalBody, StartRunBody, StartedRun, TerminateBody,
@@ -141,7 +142,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     const { orgId, runId } = req.params;
-    const { run, steps } = await inOrg(app, req, orgId, 'read', async (tx, ctx) => {
+    const { run, steps, children } = await inOrg(app, req, orgId, 'read', async (tx, ctx) => {
       const run = await tx.selectFrom('user_workflow_run as r')
         .leftJoin('workflows as w', (j) => j.onRef('w.id', '=', 'r.workflow_id').onRef('w.org_id', '=', 'r.org_id'))
         .leftJoin('workflow_compiled_code as c', (j) => j.onRef('c.workflow_id', '=', 'r.workflow_id').onRef('c.version', '=', 'r.compiled_version'))
@@ -152,7 +153,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .select(['step_number', 'node_id', 'node_kind', 'status', 'retry_count', 'attempt_count', 'iteration_key', 'started_at', 'ended_at',
           'duration_ms', 'input_data', 'output_data', 'events', 'error_message'])
         .where('org_id', '=', ctx.orgId).where('run_id', '=', runId).orderBy('step_number').limit(MAX_STEPS + 1).execute();
-      return { run, steps };
+      return { run, steps, children: await childRunsOf(tx, ctx.orgId, runId) };
     });
     return {
       run: {
@@ -166,6 +167,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         startedAt: iso(run.started_at), endedAt: iso(run.ended_at), durationMs: toInt(run.duration_ms),
         createdAt: isoRequired(run.created_at), updatedAt: isoRequired(run.updated_at), createdBy: run.created_by,
         definition: (run.definition ?? null) as never,
+        ...parentOf(run.context),
       },
       steps: steps.slice(0, MAX_STEPS).map((s) => ({
         stepNumber: s.step_number, nodeId: s.node_id, nodeKind: s.node_kind, status: s.status, retryCount: s.retry_count,
@@ -173,6 +175,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         durationMs: toInt(s.duration_ms), input: s.input_data, output: s.output_data, events: s.events, errorMessage: s.error_message,
       })),
       stepsTruncated: steps.length > MAX_STEPS,
+      children,
     };
   });
 

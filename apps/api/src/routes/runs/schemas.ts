@@ -84,6 +84,19 @@ export const Run = Type.Object({
   createdBy: Uuid,
   updatedAt: Timestamp,
   definition: Nullable(StoredDefinition),
+  parentRunId: Nullable(Uuid),
+  parentStepNumber: Nullable(Type.Integer({ description: 'The parent run\'s step (its workflow.child node) that started this run' })),
+});
+
+export const ChildRun = Type.Object({
+  runId: Uuid,
+  workflowId: Uuid,
+  workflowName: Nullable(Type.String()),
+  status: Type.String(),
+  parentStepNumber: Nullable(Type.Integer()),
+  nodeId: Nullable(Type.String({ description: 'The workflow.child node of this run that started it' })),
+  startedAt: Nullable(Timestamp),
+  endedAt: Nullable(Timestamp),
 });
 
 export const Step = Type.Object({
@@ -106,6 +119,7 @@ export const Step = Type.Object({
 export const RunDetail = Type.Object({
   run: Run,
   steps: Type.Array(Step),
+  children: Type.Array(ChildRun, { description: 'Runs this run started as child workflows, in step order (at most 500)' }),
   stepsTruncated: Type.Boolean({ description: 'More than the first 5,000 steps exist (long loops); the rest are not listed' }),
 });
 
