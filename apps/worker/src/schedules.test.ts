@@ -76,9 +76,9 @@ describe('schedule triggers become Temporal Schedules', () => {
 
     // Invalid settings name the field with the parser's reason; nothing is written.
     await expect(as((tx) => createSchedule(tx, async () => h.client, wf, { cron: '61 * * * *', timezone: 'UTC', startImmediately: false, maxRuns: null, paused: false })))
-      .rejects.toMatchObject({ code: 'invalid_input', problems: [{ field: '/body/cron', code: 'invalid_cron', message: expect.stringMatching(/61/) }] });
+      .rejects.toMatchObject({ code: 'invalid_input', problems: [{ field: '/cron', code: 'invalid_cron', message: expect.stringMatching(/61/) }] });
     await expect(as((tx) => createSchedule(tx, async () => h.client, wf, { cron: '* * * * *', timezone: 'Mars/Olympus', startImmediately: false, maxRuns: null, paused: false })))
-      .rejects.toMatchObject({ problems: [{ field: '/body/timezone', code: 'invalid_timezone' }] });
+      .rejects.toMatchObject({ problems: [{ field: '/timezone', code: 'invalid_timezone' }] });
 
     const created = await as((tx) => createSchedule(tx, async () => h.client, wf, { cron: '0 12 1 1 *', timezone: 'Asia/Tokyo', startImmediately: true, maxRuns: 3, paused: false }));
     expect(created).toMatchObject({ source: 'api', cron: '0 12 1 1 *', timezone: 'Asia/Tokyo', maxRuns: 3, paused: false, firing: true });
@@ -99,7 +99,7 @@ describe('schedule triggers become Temporal Schedules', () => {
     const capped = await as((tx) => updateSchedule(tx, async () => h.client, wf, created.id, { maxRuns: 1, cron: '15 8 * * *' }));
     expect(capped).toMatchObject({ maxRuns: 1, remainingRuns: 1, cron: '15 8 * * *' });
     await expect(as((tx) => updateSchedule(tx, async () => h.client, wf, trigger!.id, { cron: '0 1 * * *' })))
-      .rejects.toMatchObject({ problems: [{ field: '/body/cron', code: 'managed_by_trigger' }] });
+      .rejects.toMatchObject({ problems: [{ field: '/cron', code: 'managed_by_trigger' }] });
 
     // Redeploy with a new trigger cron: the trigger takes it and stays paused; the API schedule is untouched.
     await h.saveDefinition(wf, { ...nightly, nodes: nightly.nodes.map((n) => (n.id === 'tick' ? { ...n, config: { cron: '0 6 * * *', timezone: 'UTC' } } : n)) });

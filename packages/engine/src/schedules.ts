@@ -214,7 +214,7 @@ async function deleteFromTemporal(getClient: () => Promise<Client>, scheduleId: 
 function refused(e: unknown): never {
   if (e instanceof EngineError) throw e;
   throw new EngineError('invalid_input', `Temporal refused the schedule: ${(e as Error).message}`, [
-    { field: '/body', code: 'temporal_refused', message: (e as Error).message },
+    { field: '/', code: 'temporal_refused', message: (e as Error).message },
   ]);
 }
 
@@ -295,14 +295,14 @@ export async function syncWorkflowSchedule(tx: Tx, getClient: () => Promise<Clie
   return { scheduleId: triggerRow.temporal_schedule_id, cron: triggerRow.cron_expression, timezone: triggerRow.timezone, paused: noteOf(wf, triggerRow) !== '', error: triggerRow.last_error };
 }
 
-/** The settings' problems, each naming its field under `/body`; empty when they are valid. */
+/** The settings' problems, each naming its field (a body pointer); empty when they are valid. */
 export function scheduleSettingsProblems(s: Partial<Pick<ScheduleSettings, 'cron' | 'timezone' | 'maxRuns'>>): EngineProblem[] {
   const problems: EngineProblem[] = [];
   const zoneOk = s.timezone === undefined || isValidTimezone(s.timezone);
-  if (!zoneOk) problems.push({ field: '/body/timezone', code: 'invalid_timezone', message: `unknown time zone "${s.timezone}"` });
+  if (!zoneOk) problems.push({ field: '/timezone', code: 'invalid_timezone', message: `unknown time zone "${s.timezone}"` });
   if (s.cron !== undefined) {
     const error = cronError(s.cron, zoneOk ? (s.timezone ?? 'UTC') : 'UTC');
-    if (error !== undefined) problems.push({ field: '/body/cron', code: 'invalid_cron', message: error });
+    if (error !== undefined) problems.push({ field: '/cron', code: 'invalid_cron', message: error });
   }
   return problems;
 }
@@ -427,7 +427,7 @@ export async function updateSchedule(
   const row = await requireRow(tx, workflowId, id);
   if (row.trigger_node_id !== null && (patch.cron !== undefined || patch.timezone !== undefined || patch.startImmediately !== undefined)) {
     throw new EngineError('invalid_input', 'this schedule comes from the trigger.schedule node: change its cron and time zone in the editor and deploy', [
-      { field: patch.cron !== undefined ? '/body/cron' : patch.timezone !== undefined ? '/body/timezone' : '/body/startImmediately', code: 'managed_by_trigger', message: 'set by the trigger.schedule node' },
+      { field: patch.cron !== undefined ? '/cron' : patch.timezone !== undefined ? '/timezone' : '/startImmediately', code: 'managed_by_trigger', message: 'set by the trigger.schedule node' },
     ]);
   }
   const next: ScheduleRow = {
