@@ -171,6 +171,14 @@ describe('batch pipelines from the browser', () => {
       expect(await actions.getByRole('button', { name: 'Pause' }).count()).toBe(0);
       expect(await actions.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
       expect(await page.getByTestId('item-0-step-double').textContent()).toMatch(/FAILED|Failed/);
+      // Retry: the failed items run again (and fail again); each item's step then links to both of its runs.
+      await actions.getByRole('button', { name: 'Retry failed (2)' }).click();
+      await expect.poll(() => page.getByRole('link', { name: 'All runs of item 1 step double' }).count(), { timeout: 90_000 }).toBe(1);
+      await expect.poll(() => page.getByTestId('count-FAILED').getAttribute('data-count'), { timeout: 90_000 }).toBe('2');
+      await page.getByRole('link', { name: 'All runs of item 1 step double' }).click();
+      await page.waitForURL(/\/runs\?q=/);
+      await expect.poll(() => page.locator('[data-testid^="run-row-"]').count()).toBe(2);
+      expect(await page.locator('[data-testid^="run-row-"][data-status="failed"]').count()).toBe(2);
 
       const list = await newPage(browser);
       await signIn(list.page, viewer);
@@ -182,6 +190,12 @@ describe('batch pipelines from the browser', () => {
       await list.page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
       await expect.poll(() => list.page.getByTestId('count-FAILED').getAttribute('data-count')).toBe('2');
       expect(await list.page.getByRole('group', { name: 'Batch actions' }).count()).toBe(0);
+      await list.page.goto(`/orgs/${orgId}/steps`);
+      await expect.poll(() => list.page.getByTestId('step-row-double').count()).toBe(1);
+      expect(await list.page.getByRole('button', { name: 'New step' }).count()).toBe(0);
+      expect(await list.page.getByRole('button', { name: 'Edit double' }).count()).toBe(0);
+      await list.page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
+      await expect.poll(() => list.page.getByTestId('count-FAILED').getAttribute('data-count')).toBe('2');
       await finalScreenshot(list.page, 'batch-viewer');
       await list.context.close();
     } finally {

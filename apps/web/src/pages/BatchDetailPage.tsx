@@ -239,6 +239,14 @@ function ItemsTable({ orgId, blueprint, items }: { orgId: string; blueprint: rea
                       </Link>
                     </>
                   )}
+                  {state.attempts > 1 && state.runId !== null && (
+                    <>
+                      {' · '}
+                      <Link to={runsOf(orgId, item.id, slug)} aria-label={`All runs of item ${item.position + 1} step ${slug}`}>
+                        all runs
+                      </Link>
+                    </>
+                  )}
                   {state.error !== null && <div className="error-text small-text">{state.error}</div>}
                 </td>
               )
@@ -249,6 +257,9 @@ function ItemsTable({ orgId, blueprint, items }: { orgId: string; blueprint: rea
     </table>
   )
 }
+
+/** The runs list filtered to one item's step: a sync step's child runs carry `{ batchId, itemId, step }` as context. */
+const runsOf = (orgId: string, itemId: string, step: string) => `/orgs/${orgId}/runs?q=${encodeURIComponent(JSON.stringify({ itemId, step }))}`
 
 /** One line of the item's data, cut at 80 characters. */
 function preview(data: unknown): string {
