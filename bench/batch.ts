@@ -9,7 +9,7 @@
  *
  * Usage (from the repo root): node_modules/.bin/tsx bench/batch.ts [--items=10000] [--concurrency=10] [--pg=durable|fast] [--temporal=tuned|stock]
  * or: pnpm --filter bench run batch
- * Writes bench/results/batch-<date>.json. No timed assertions.
+ * Writes bench/results/batch-<date>[-<items>].json. No timed assertions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       ['one by one', result.oneByOne.seconds, result.oneByOne.runsPerSecond, `${directRss.sampledPeakMiB} / ${directRss.maxRssMiB}`],
     ])}\nbatch / one-by-one: ${result.ratio}x\norchestrator chain: ${chain.length} runs, max ${result.chain.maxHistoryLength} events, max ${round(result.chain.maxHistorySizeBytes / 1024, 1)} KiB per run\n`);
     mkdirSync(path.join(here, 'results'), { recursive: true });
-    writeFileSync(path.join(here, 'results', `batch-${result.date.slice(0, 10)}.json`), JSON.stringify({ ...result, chainRuns: chain }, null, 2));
+    writeFileSync(path.join(here, 'results', `batch-${result.date.slice(0, 10)}${ITEMS === 10_000 ? '' : `-${ITEMS}`}.json`), JSON.stringify({ ...result, chainRuns: chain }, null, 2));
   } finally {
     await platformWorker.stop();
     await platform.close();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import type { Database } from '@workflow-builder/db';
@@ -63,10 +63,17 @@ const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('
 export function createBatchActivities(db: Database, opts: BatchActivityOptions): BatchActivities {
   const base = opts.publicApiUrl.replace(/\/+$/, '');
 
+  // A batch's organisation, client, workstream, blueprint and author never change: read them once
+  // per batch and process (bounded), not once per item and step.
+  const batches = new Map<string, BatchRow>();
   const loadBatch = async (batchId: string): Promise<BatchRow> => {
+    const known = batches.get(batchId);
+    if (known) return known;
     const r = await sql<BatchRow>`select org_id, client_id, workstream_slug, blueprint, status, created_by, concurrency
                                   from public.batches where id = ${batchId}`.execute(db);
     if (!r.rows[0]) throw ApplicationFailure.nonRetryable(`batch ${batchId} does not exist`, 'WbBatchMissing');
+    if (batches.size >= 1000) batches.delete(batches.keys().next().value!);
+    batches.set(batchId, r.rows[0]);
     return r.rows[0];
   };
 
@@ -155,8 +162,9 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       const byStep = new Map(states.rows.map((s) => [s.step_name, s]));
       const next = batch.blueprint.map((step) => byStep.get(step)).find((s) => s !== undefined && s.status !== 'SUCCEEDED');
       if (!next) {
-        const done = await sql`update public.batch_items set status = 'COMPLETED' where id = ${itemId} and status = 'RUNNING' returning id`.execute(db);
-        if (done.rows.length) await sql`update public.batches set completed_items = completed_items + 1 where id = ${batchId}`.execute(db);
+        // One statement: the item and the counter move together, and only once.
+        await sql`with done as (update public.batch_items set status = 'COMPLETED' where id = ${itemId} and status = 'RUNNING' returning id)
+                  update public.batches set completed_items = completed_items + 1 where id = ${batchId} and exists (select 1 from done)`.execute(db);
         return { kind: 'done', status: 'COMPLETED' };
       }
       if (next.status === 'FAILED' || next.status === 'CANCELLED') return { kind: 'done', status: next.status };
@@ -194,18 +202,17 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       let runId = next.status === 'RUNNING' ? next.run_id : null;
       if (!runId) {
         runId = await db.transaction().execute(async (tx) => {
-          const inserted = await sql<{ run_id: string }>`
+          const id = randomUUID();
+          await sql`
             insert into public.user_workflow_run
-              (org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, input, context,
+              (run_id, temporal_workflow_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, input, context,
                config_snapshot, created_by)
-            values (${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
+            values (${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
                     ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
                     ${overrides ? JSON.stringify(overrides) : null}::jsonb,
                     coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
                       join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1)))
-            returning run_id`.execute(tx);
-          const id = inserted.rows[0]!.run_id;
-          await sql`update public.user_workflow_run set temporal_workflow_id = ${`wb-${id}`} where run_id = ${id}`.execute(tx);
+            `.execute(tx);
           await sql`
             insert into public.workflow_executions
               (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, inputs)
