@@ -37,6 +37,7 @@ const nodes = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `n${i}`,
 const bigGraph = { schemaVersion: 1, nodes: nodes(10_000), edges: [] };
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const enc = encodeURIComponent;
+const sched = (c: Ctx, tail = '') => `/v1/orgs/${c.orgId}/workflows/${c.workflowId}/schedules${tail}`;
 /** Bytes that are not UTF-8: a lone continuation byte and an overlong encoding inside a JSON string. */
 const invalidUtf8 = (prefix: string) => Buffer.concat([Buffer.from(`${prefix}"`), Buffer.from([0xc0, 0xaf, 0x80, 0xff]), Buffer.from('"}')]);
 
@@ -124,6 +125,18 @@ const CASES: HostileCase[] = [
   { name: 'SQL as query name', method: 'GET', url: (c) => run(c, `/query?name=${enc("' OR 1=1 --")}`), status: 400, field: '/query/name' },
   { name: 'an unknown field on cancel', method: 'POST', url: (c) => run(c, '/cancel'), payload: () => ({ force: true }), status: 400, field: '/force' },
   { name: 'new input on retry', method: 'POST', url: (c) => run(c, '/retry'), payload: () => ({ input: { x: 99 } }), status: 400, field: '/input' },
+
+  // Schedules.
+  { name: 'a cron expression of the wrong type', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: { every: 'minute' } }), status: 400, field: '/cron' },
+  { name: 'a 5,000-character cron expression', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: '* '.repeat(2500) }), status: 400, field: '/cron' },
+  { name: 'SQL as cron expression', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: "'; drop table x; --" }), status: 400, field: '/cron' },
+  { name: 'a cron minute out of range', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: '99 * * * *' }), status: 400, field: '/cron' },
+  { name: 'a script as time zone', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: '* * * * *', timezone: '<script>x</script>' }), status: 400, field: '/timezone' },
+  { name: 'a negative max runs', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: '* * * * *', maxRuns: -1 }), status: 400, field: '/maxRuns' },
+  { name: 'an overflowing max runs', method: 'POST', url: (c) => sched(c), raw: () => '{"cron":"* * * * *","maxRuns":1e999}', contentType: 'application/json', status: 400, field: '/maxRuns' },
+  { name: 'an unknown schedule field', method: 'POST', url: (c) => sched(c), payload: () => ({ cron: '* * * * *', every: 5 }), status: 400, field: '/every' },
+  { name: 'a schedule id that is not a uuid', method: 'PATCH', url: (c) => sched(c, `/${enc("1' or '1")}`), payload: () => ({ paused: true }), status: 400, field: '/params/scheduleId' },
+  { name: 'an unknown schedule', method: 'POST', url: (c) => sched(c, '/00000000-0000-4000-8000-000000000000/trigger'), payload: () => ({}), status: 404, field: '/params/scheduleId' },
 
   // Webhooks.
   { name: 'a client-chosen webhook token', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/workflows/${c.hookWorkflowId}/webhooks`, payload: () => ({ token: 'wbh_mine' }), status: 400, field: '/token' },

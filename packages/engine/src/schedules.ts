@@ -299,7 +299,7 @@ export async function syncWorkflowSchedule(tx: Tx, getClient: () => Promise<Clie
 export function scheduleSettingsProblems(s: Partial<Pick<ScheduleSettings, 'cron' | 'timezone' | 'maxRuns'>>): EngineProblem[] {
   const problems: EngineProblem[] = [];
   const zoneOk = s.timezone === undefined || isValidTimezone(s.timezone);
-  if (!zoneOk) problems.push({ field: '/timezone', code: 'invalid_timezone', message: `unknown time zone "${s.timezone}"` });
+  if (!zoneOk) problems.push({ field: '/timezone', code: 'invalid_timezone', message: 'unknown time zone: use an IANA name such as Europe/Paris' });
   if (s.cron !== undefined) {
     const error = cronError(s.cron, zoneOk ? (s.timezone ?? 'UTC') : 'UTC');
     if (error !== undefined) problems.push({ field: '/cron', code: 'invalid_cron', message: error });
