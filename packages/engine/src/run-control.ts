@@ -3,15 +3,16 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { withCaller, type Caller, type Database } from '@workflow-builder/db';
 import { STATE_QUERY } from '@workflow-builder/runtime/contract';
 import { EngineError } from './errors.ts';
+import type { ConfigSnapshot } from './run-configs.ts';
 import { startRun, type StartedRun } from './runs.ts';
 
-interface RunRef { run_id: string; workflow_id: string; status: string; temporal_workflow_id: string | null; temporal_run_id: string | null; input: unknown; client_id: string | null }
+interface RunRef { run_id: string; workflow_id: string; status: string; temporal_workflow_id: string | null; temporal_run_id: string | null; input: unknown; client_id: string | null; config_snapshot: unknown }
 
 /** The run as the caller sees it (RLS): not found for other organisations' runs. */
 async function visibleRun(db: Database, caller: Caller, runId: string, write: boolean): Promise<RunRef> {
   return withCaller(db, caller, async (tx) => {
     const r = await sql<RunRef & { can_write: boolean }>`
-      select run_id, workflow_id, status, temporal_workflow_id, temporal_run_id, input, client_id,
+      select run_id, workflow_id, status, temporal_workflow_id, temporal_run_id, input, client_id, config_snapshot,
              org_id = (select app.writable_org_id()) as can_write
       from public.user_workflow_run where run_id = ${runId}`.execute(tx);
     const run = r.rows[0];
@@ -89,10 +90,16 @@ export async function terminateRun(db: Database, client: Client, caller: Caller,
   });
 }
 
-/** Starts a new run of the same workflow with the same input (the active version). */
+/**
+ * Starts a new run of the same workflow with the same input (the active version), for the same
+ * client and step, with the same named config version (the client's config as it is now).
+ */
 export async function retryRun(db: Database, client: Client, caller: Caller, runId: string): Promise<StartedRun> {
   const run = await visibleRun(db, caller, runId, true);
+  const snapshot = (run.config_snapshot ?? {}) as Partial<ConfigSnapshot>;
   return startRun(db, client, caller, {
     workflowId: run.workflow_id, input: run.input, channel: 'retry', clientId: run.client_id, context: { retryOf: runId },
+    ...(snapshot.namedConfig ? { configName: snapshot.namedConfig.name, configVersion: snapshot.namedConfig.version } : {}),
+    ...(snapshot.clientConfig ? { workflowSlug: snapshot.clientConfig.workflowSlug } : {}),
   });
 }

@@ -137,6 +137,13 @@ describe('client and named configs in runs', () => {
       namedConfig: { name: 'tiered', version: 2 },
       clientConfig: { clientId: client.id, workflowSlug: slug, workstreamSlug: project.workstreamSlug },
     });
+
+    // A retry runs for the same client with the same named config version, even after a newer one.
+    await api('POST', `/workflows/${workflowId}/configs`, { name: 'tiered', config: { fetch: { headers: { 'X-Tier': 'v4' } } } });
+    const retried = await api('POST', `/runs/${layered.runId}/retry`);
+    const detail = await pollRun(t.app, owner, owner.orgId, retried.runId);
+    expect(detail.run.output).toEqual({ path: '/client', source: 'node', tier: 'v2' });
+    expect((await snapshotOf(retried.runId)).config_snapshot).toMatchObject({ namedConfig: { name: 'tiered', version: 2 }, clientConfig: { workflowSlug: slug } });
   }, 120_000);
 
   it('a workflow run by two steps of its workstream needs workflowSlug to pick the client config', async () => {
