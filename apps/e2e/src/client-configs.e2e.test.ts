@@ -93,4 +93,41 @@ describe('client configs from the browser', () => {
       await finalScreenshot(page, 'client-configs');
     }
   });
+
+  it('a cached step is shown as cached on the run page, and its work is not done again', async () => {
+    const project = await api.post<{ id: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Cached lookups' });
+    const definition: WorkflowDefinition = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
+        { id: 'lookup', kind: 'http.request', label: 'Lookup', config: { url: `${server.url}/lookup`, method: 'GET' }, position: at(1), cache: { ttlSeconds: 3600 } },
+        { id: 'done', kind: 'output.end', label: 'Done', config: { output: { path: '{{ steps.lookup.output.body.calledPath }}' } }, position: at(2) },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'lookup' }, { id: 'e2', source: 'lookup', target: 'done' }],
+    };
+    const id = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Cached lookup', kebabName: 'cached-lookup', definition })).id;
+    await api.post(`/v1/orgs/${orgId}/workflows/${id}/deploy?wait=30`, {});
+    const runToEnd = async () => {
+      const { runId } = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${id}/runs`, { input: {} });
+      await expect.poll(async () => (await api.get<{ run: { status: string } }>(`/v1/orgs/${orgId}/runs/${runId}`)).run.status, { timeout: 60_000 }).toBe('completed');
+      return runId;
+    };
+    const before = server.requests.length;
+    await runToEnd();
+    const second = await runToEnd();
+    expect(server.requests.length - before).toBe(1);
+
+    const { page } = await newPage(browser);
+    try {
+      await signIn(page);
+      await page.goto(`/orgs/${orgId}/runs/${second}`);
+      await expect.poll(() => page.getByTestId('node-lookup').getAttribute('data-status'), { timeout: 30_000 }).toBe('cached');
+      await page.getByTestId('node-lookup').click();
+      const inspector = page.getByRole('complementary', { name: 'Inspector' });
+      await expect.poll(() => inspector.textContent()).toContain('Cached');
+      expect(await inspector.textContent()).toContain('/lookup');
+    } finally {
+      await finalScreenshot(page, 'cached-step');
+    }
+  });
 });
