@@ -142,7 +142,7 @@ describe('deployments', () => {
     expect(await compiledRows(wf.id)).toEqual([]);
   });
 
-  it('mirrors a schedule trigger to a Temporal Schedule: created on deploy, paused with the workflow, deleted on undeploy', async () => {
+  it('mirrors a schedule trigger to a Temporal Schedule: created on deploy, paused with the workflow and on undeploy, deleted on archive', async () => {
     const nightly: WorkflowDefinition = {
       schemaVersion: 1,
       nodes: [
@@ -164,6 +164,10 @@ describe('deployments', () => {
     expect((await handle.describe()).state.paused).toBe(true);
 
     expect((await t.app.inject({ method: 'POST', url: url(wf.id, '/undeploy'), headers: owner.headers })).statusCode).toBe(204);
+    // Undeploy keeps the schedule (its settings, remaining runs and history) but it cannot fire.
+    expect((await handle.describe()).state).toMatchObject({ paused: true });
+    const archived = await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${wf.id}/status`, headers: owner.headers, payload: { status: 'archived' } });
+    expect(archived.statusCode, archived.body).toBe(200);
     await expect(handle.describe()).rejects.toMatchObject({ name: 'ScheduleNotFoundError' });
   });
 });
