@@ -92,6 +92,26 @@ describe('batch pipelines from the browser', () => {
       await form.getByLabel('Callback timeout (seconds, empty: 3600)').fill('120');
       await form.getByRole('button', { name: 'Create step' }).click();
       await expect.poll(() => page.getByTestId('step-row-score').textContent()).toContain('callback within 120 s');
+
+      // Edit: slug and workstream are the key and stay; the rest changes.
+      await page.getByRole('button', { name: 'Edit score' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit step score' });
+      expect(await edit.getByLabel('Slug').isDisabled()).toBe(true);
+      await edit.getByLabel('Callback timeout (seconds, empty: 3600)').fill('300');
+      await edit.getByRole('button', { name: 'Save step' }).click();
+      await expect.poll(() => page.getByTestId('step-row-score').textContent()).toContain('callback within 300 s');
+
+      // Delete, after confirming; a throwaway step so the later tests keep theirs.
+      await page.getByRole('button', { name: 'New step' }).click();
+      const scratch = page.getByRole('dialog', { name: 'New workstream step' });
+      await scratch.getByLabel('Slug').fill('scratch');
+      await scratch.getByLabel('Name', { exact: true }).fill('Scratch');
+      await scratch.getByRole('combobox', { name: /^Workflow/ }).selectOption({ label: 'Doubler' });
+      await scratch.getByRole('button', { name: 'Create step' }).click();
+      await expect.poll(() => page.getByTestId('step-row-scratch').count()).toBe(1);
+      await page.getByRole('button', { name: 'Delete scratch' }).click();
+      await page.getByRole('dialog', { name: 'Delete step' }).getByRole('button', { name: 'Delete step' }).click();
+      await expect.poll(() => page.getByTestId('step-row-scratch').count()).toBe(0);
     } finally {
       await finalScreenshot(page, 'batches-workstream-steps');
     }
@@ -185,6 +205,11 @@ describe('batch pipelines from the browser', () => {
       await list.page.goto(`/orgs/${orgId}/batches`);
       await expect.poll(() => list.page.getByTestId(`batch-row-${created.batchId}`).getAttribute('data-status')).toBe('FAILED');
       expect(await list.page.getByRole('button', { name: 'New batch' }).count()).toBe(0);
+      expect(await list.page.locator('[data-testid^="batch-row-"]').count()).toBe(2);
+      await list.page.getByRole('combobox', { name: /^Status/ }).selectOption('FAILED');
+      await list.page.waitForURL(/status=FAILED/);
+      await expect.poll(() => list.page.locator('[data-testid^="batch-row-"]').count()).toBe(1);
+      expect(await list.page.getByTestId(`batch-row-${created.batchId}`).count()).toBe(1);
       await list.page.goto(batchUrl);
       await expect.poll(() => list.page.getByTestId('count-SUCCEEDED').getAttribute('data-count')).toBe('4');
       await list.page.goto(`/orgs/${orgId}/batches/${created.batchId}`);

@@ -20,7 +20,7 @@ import { WorkflowsPage } from './pages/WorkflowsPage.tsx'
  *   /orgs/:orgId/runs                   runs list (?status=&workflowId=&projectId=&from=&to=&clientId=)
  *   /orgs/:orgId/runs/:runId            run detail
  *   /orgs/:orgId/steps                  workstream steps (enrichment registry)
- *   /orgs/:orgId/batches                batches (?status=&workstreamSlug=)
+ *   /orgs/:orgId/batches                batches (?status=&workstreamSlug=&clientId=)
  *   /orgs/:orgId/batches/:batchId       batch detail
  *   /orgs/:orgId/clients                clients and their step configs
  */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { BATCH_STATUSES, listBatches, type Batch, type BatchStatus, type ListBatchesQuery } from '../api/batches.ts'
 import { listProjects } from '../api/client.ts'
+import { listClientsPage } from '../api/configs.ts'
 import type { Page } from '../api/client.ts'
 import { collectPages } from '../api/paging.ts'
 import { useOrg } from '../auth/org-context.tsx'
@@ -25,7 +26,7 @@ const listProgress = (b: Batch) =>
   })
 
 /**
- * `/orgs/:orgId/batches?status=&workstreamSlug=`: batches newest first, keyset paged ("Load
+ * `/orgs/:orgId/batches?status=&workstreamSlug=&clientId=`: batches newest first, keyset paged ("Load
  * more"), refreshed while any listed batch is open; "New batch" for developers and admins.
  */
 export function BatchesPage() {
@@ -34,7 +35,11 @@ export function BatchesPage() {
   const [params, setParams] = useSearchParams()
   const status = (params.get('status') ?? '') as BatchStatus | ''
   const workstreamSlug = params.get('workstreamSlug') ?? ''
-  const query: ListBatchesQuery = useMemo(() => ({ status: status || undefined, workstreamSlug: workstreamSlug || undefined }), [status, workstreamSlug])
+  const clientId = params.get('clientId') ?? ''
+  const query: ListBatchesQuery = useMemo(
+    () => ({ status: status || undefined, workstreamSlug: workstreamSlug || undefined, clientId: clientId || undefined }),
+    [status, workstreamSlug, clientId],
+  )
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params)
     if (value === '') next.delete(key)
@@ -43,12 +48,13 @@ export function BatchesPage() {
   }
 
   const projects = useAsync((signal) => collectPages((cursor) => listProjects(org.id, { cursor, limit: 100 }, signal), 5), [org.id])
+  const clients = useAsync((signal) => collectPages((cursor) => listClientsPage(org.id, { cursor, limit: 100 }, signal), 5), [org.id])
   const [list, setList] = useState<Page<Batch> | undefined>(undefined)
-  const first = useAsync((signal) => listBatches(org.id, { ...query, limit: PAGE_SIZE }, signal), [org.id, status, workstreamSlug])
+  const first = useAsync((signal) => listBatches(org.id, { ...query, limit: PAGE_SIZE }, signal), [org.id, status, workstreamSlug, clientId])
   useEffect(() => {
     if (first.data !== undefined) setList(first.data)
   }, [first.data])
-  useEffect(() => setList(undefined), [status, workstreamSlug])
+  useEffect(() => setList(undefined), [status, workstreamSlug, clientId])
 
   const [loadingMore, setLoadingMore] = useState(false)
   const [moreError, setMoreError] = useState<unknown>(undefined)
@@ -129,6 +135,18 @@ export function BatchesPage() {
             ))}
           </select>
         </label>
+        <label>
+          Client
+          <select value={clientId} onChange={(e) => setParam('clientId', e.target.value)}>
+            <option value="">All clients</option>
+            {clientId !== '' && !(clients.data ?? []).some((c) => c.id === clientId) && <option value={clientId}>{clientId}</option>}
+            {clients.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {projects.error !== undefined && <InlineError error={projects.error} />}
       {pollError !== undefined && <InlineError error={pollError} />}
@@ -140,7 +158,7 @@ export function BatchesPage() {
           <Loading label="Loading batches…" />
         )
       ) : list.items.length === 0 ? (
-        <EmptyState title={status !== '' || workstreamSlug !== '' ? 'No batch matches these filters' : 'No batches yet'}>
+        <EmptyState title={status !== '' || workstreamSlug !== '' || clientId !== '' ? 'No batch matches these filters' : 'No batches yet'}>
           <p>
             A batch runs many items through a workstream's steps. Register the steps on the <Link to={`/orgs/${org.id}/steps`}>Workstream steps</Link> page first.
           </p>
