@@ -57,7 +57,7 @@ const invalid = (problems: EngineProblem[]): EngineError => new EngineError('inv
 export function parseCsvItems(csv: string): Record<string, string>[] {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true, max_record_size: 1_000_000 }) as Record<string, string>[];
+    rows = parseCsv(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true, max_record_size: 1_000_000, record_delimiter: ['\r\n', '\n', '\r'] }) as Record<string, string>[];
   } catch (e) {
     const line = e instanceof CsvError ? (e as CsvError & { lines?: number }).lines : undefined;
     const reason = e instanceof Error ? e.message.replace(/^Invalid Record Length: /, '') : String(e);
