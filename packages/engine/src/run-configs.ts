@@ -135,12 +135,29 @@ export async function resolveRunConfig(
   }
   if (named === null && client === null && req.configOverrides === undefined) return { overrides: null, snapshot: null };
   const overrides = layerOverrides(named?.config, client, req.configOverrides);
-  const nodes = (compiledDefinition as { nodes?: unknown } | null)?.nodes;
-  const snapshot: ConfigSnapshot = {
-    nodes: Array.isArray(nodes) ? mergedNodeConfigs({ nodes: nodes as Array<{ id: string; kind: string; config: unknown }> }, overrides) : {},
-    overrides,
+  const snapshot = configSnapshotOf(compiledDefinition, overrides, {
     namedConfig: named === null ? null : { name: named.name, version: named.version },
     clientConfig,
-  };
+  });
   return { overrides, snapshot };
+}
+
+/**
+ * The `config_snapshot` of a run from the definition of the compiled version it runs and the
+ * overrides passed to it (pure; for callers that resolved the overrides themselves, such as the
+ * batch orchestrator's step runs).
+ *
+ * @example
+ * const snapshot = configSnapshotOf(compiled.definition, overrides, { namedConfig: null, clientConfig: { clientId, workflowSlug, workstreamSlug } });
+ */
+export function configSnapshotOf(
+  compiledDefinition: unknown, overrides: ConfigOverrides, layers: Pick<ConfigSnapshot, 'namedConfig' | 'clientConfig'>,
+): ConfigSnapshot {
+  const nodes = (compiledDefinition as { nodes?: unknown } | null)?.nodes;
+  return {
+    nodes: Array.isArray(nodes) ? mergedNodeConfigs({ nodes: nodes as Array<{ id: string; kind: string; config: unknown }> }, overrides) : {},
+    overrides,
+    namedConfig: layers.namedConfig,
+    clientConfig: layers.clientConfig,
+  };
 }
