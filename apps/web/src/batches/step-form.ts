@@ -35,8 +35,8 @@ export const stepFormOf = (e: RegistryEntry): StepFormValues => ({
 })
 
 /**
- * The body to send, with the fields of the other type cleared; a timeout that is not a whole
- * number is sent as typed (as a number when it parses) so the API names `/callbackTimeoutSeconds`.
+ * The body to send, with the fields of the other type cleared (the timeout input is numeric; a
+ * fraction or an out-of-range number is left for the API to name as `/callbackTimeoutSeconds`).
  *
  * @example
  * stepBody({ ...emptyStepForm('ws'), slug: 'score', name: 'Score', type: 'async', asyncEndpointUrl: 'https://x.test', callbackTimeoutSeconds: '60' })
@@ -53,7 +53,7 @@ export function stepBody(v: StepFormValues): CreateRegistryBody {
     type: v.type,
     workflowId: sync && v.workflowId !== '' ? v.workflowId : null,
     asyncEndpointUrl: !sync && v.asyncEndpointUrl.trim() !== '' ? v.asyncEndpointUrl.trim() : null,
-    callbackTimeoutSeconds: sync || timeout === '' ? null : (Number.isFinite(Number(timeout)) ? Number(timeout) : (timeout as unknown as number)),
+    callbackTimeoutSeconds: sync || timeout === '' ? null : Number(timeout),
   }
 }
 

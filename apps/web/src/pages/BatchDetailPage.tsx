@@ -37,10 +37,9 @@ export function BatchDetailPage() {
   const [pollError, setPollError] = useState<unknown>(undefined)
   const refresh = useCallback(async () => {
     try {
-      const [fresh, page] = await Promise.all([
-        getBatch(org.id, batchId),
-        listBatchItems(org.id, batchId, { limit: ITEMS_PAGE, cursor, status: itemStatus || undefined }),
-      ])
+      // The items are read after the batch: once it reads closed, they are final and polling may stop.
+      const fresh = await getBatch(org.id, batchId)
+      const page = await listBatchItems(org.id, batchId, { limit: ITEMS_PAGE, cursor, status: itemStatus || undefined })
       batch.setData(fresh)
       items.setData(page)
       setPollError(undefined)
