@@ -108,6 +108,8 @@ describe('batch pipelines on the real Temporal server', () => {
     await addStep(h.project.workstreamSlug, 'enrich', { type: 'sync', workflowId: enrich });
     await addStep(h.project.workstreamSlug, 'score', { type: 'async', url: `${asyncServer.url}/score` });
     await addStep(h.project.workstreamSlug, 'slow_score', { type: 'async', url: `${asyncServer.url}/slow`, timeout: 1 });
+    // An async step whose endpoint refuses the request (the enrich server answers 500 for Down).
+    await addStep(h.project.workstreamSlug, 'down_score', { type: 'async', url: `${enrichServer.url}/enrich/Down` });
     // The client's config for `enrich` in this workstream: lands in the child run's config_snapshot.
     await withPg(h.tdb.admin, (c) => c.query(
       `insert into public.client_workflow_configs (org_id, client_id, workflow_slug, workstream_slug, config) values ($1, $2, 'enrich', $3, $4)`,
@@ -272,6 +274,17 @@ describe('batch pipelines on the real Temporal server', () => {
       await expect(completeBatchCallback(h.apiDb, h.client, token, { result: 1 })).rejects.toMatchObject({ code: 'not_found' });
     } finally {
       callBack = true;
+    }
+  });
+
+  it('an async step whose endpoint refuses the request fails at once with the status; nothing waits for a callback', async () => {
+    broken.add('Down');
+    try {
+      const b = await create({ blueprint: ['down_score'], items: [{ name: 'X' }] });
+      expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'FAILED', failed_items: 1 });
+      expect((await states(b.batchId)).map((s) => [s.status, s.error])).toEqual([['FAILED', 'the step endpoint answered HTTP 500']]);
+    } finally {
+      broken.delete('Down');
     }
   });
 
