@@ -173,6 +173,7 @@ describe('batch pipelines on the real Temporal server', () => {
     // The step's run was started as a child of the orchestrator.
     const child = await h.client.workflow.getHandle(`wb-${st[0]!.run_id}`).describe();
     expect(child.parentExecution?.workflowId).toBe(batchWorkflowIdOf(b.batchId));
+    expect(child.searchAttributes).toMatchObject({ WbRunId: [st[0]!.run_id], WbWorkstream: [h.project.workstreamSlug] });
   });
 
   it('a failing item fails with its error; retry-failed re-runs only the failed step once the cause is fixed', async () => {

@@ -88,6 +88,11 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
       parentClosePolicy: ParentClosePolicy.TERMINATE,
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED,
       staticSummary: `batch step ${plan.step}`,
+      // As startRun sets them for every platform run (Temporal UI search).
+      searchAttributes: {
+        WbOrgId: [plan.args.run.orgId], WbProjectId: [plan.args.run.projectId], WbWorkflowId: [plan.args.run.workflowId],
+        WbRunId: [plan.args.run.runId], WbWorkstream: [plan.args.run.workstreamSlug],
+      },
     });
   };
 
