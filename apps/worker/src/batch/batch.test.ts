@@ -208,6 +208,28 @@ describe('batch pipelines on the real Temporal server', () => {
     ]);
   });
 
+  it('retry-failed while the batch still runs wakes the same orchestrator run', async () => {
+    broken.add('Early');
+    enrichDelayMs = 500;
+    try {
+      const b = await create({ blueprint: ['enrich'], items: [{ name: 'Early' }, { name: 'Later1' }, { name: 'Later2' }], concurrency: 1 });
+      await expect.poll(async () => (await batchRow(b.batchId)).failed_items, { timeout: 15_000 }).toBe(1);
+      broken.delete('Early');
+      const retried = await retryFailedBatch(h.apiDb, h.client, h.caller, b.batchId, opts());
+      expect(retried).toEqual({ status: 'RUNNING', retriedItems: 1 });
+      expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'COMPLETED', completed_items: 3, failed_items: 0 });
+      expect((await states(b.batchId)).map((s) => [s.status, s.attempts])).toEqual([['SUCCEEDED', 2], ['SUCCEEDED', 1], ['SUCCEEDED', 1]]);
+      await expect.poll(async () => {
+        const runs: string[] = [];
+        for await (const w of h.client.workflow.list({ query: `WorkflowId = '${batchWorkflowIdOf(b.batchId)}'` })) runs.push(w.status.name);
+        return runs;
+      }, { timeout: 20_000 }).toEqual(['COMPLETED']);
+    } finally {
+      broken.delete('Early');
+      enrichDelayMs = 0;
+    }
+  });
+
   it('pause stops dispatching (in-flight items finish); resume finishes the batch', async () => {
     enrichDelayMs = 300;
     try {
