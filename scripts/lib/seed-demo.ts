@@ -81,9 +81,48 @@ function approvalWorkflow(): WorkflowDefinition {
   };
 }
 
+/** A batch step: trigger -> greeting for the item's `name` -> end. */
+function greetingWorkflow(): WorkflowDefinition {
+  return {
+    schemaVersion: 1,
+    inputSchema: { type: 'object', properties: { name: { type: 'string', title: 'Contact name' } }, required: ['name'] },
+    nodes: [
+      { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
+      { id: 'greet', kind: 'transform', label: 'Greeting', config: { mapping: { greeting: "{{ 'Hello, ' & input.name & '!' }}" } }, position: at(260) },
+      { id: 'done', kind: 'output.end', label: 'Done', config: { output: { greeting: '{{ steps.greet.output.greeting }}' } }, position: at(520) },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'greet' },
+      { id: 'e2', source: 'greet', target: 'done' },
+    ],
+  };
+}
+
+/** A client, a workstream step running `greet-contact`, and one small batch (once). */
+async function seedBatchDemo(api: ApiSession, orgId: string, project: { id: string }, workflowId: string, log: (s: string) => void): Promise<void> {
+  const { workstreamSlug } = await api.must<{ workstreamSlug: string }>('GET', `/v1/orgs/${orgId}/projects/${project.id}`);
+  const clients = await api.must<{ items: Array<{ id: string; name: string }> }>('GET', `/v1/orgs/${orgId}/clients`);
+  const client = clients.items.find((c) => c.name === 'Acme Corp')
+    ?? await api.must<{ id: string }>('POST', `/v1/orgs/${orgId}/clients`, { name: 'Acme Corp' });
+  const steps = await api.must<{ items: Array<{ slug: string; workstreamSlug: string }> }>('GET', `/v1/orgs/${orgId}/enrichment-registry?workstreamSlug=${encodeURIComponent(workstreamSlug)}`);
+  if (!steps.items.some((e) => e.slug === 'greet' && e.workstreamSlug === workstreamSlug)) {
+    await api.must('POST', `/v1/orgs/${orgId}/enrichment-registry`, {
+      slug: 'greet', workstreamSlug, name: 'Greet contact', description: 'Runs the greet-contact workflow on each item', type: 'sync', workflowId,
+    });
+  }
+  const batches = await api.must<{ items: unknown[] }>('GET', `/v1/orgs/${orgId}/batches?limit=1`);
+  if (batches.items.length === 0) {
+    const created = await api.call('POST', `/v1/orgs/${orgId}/batches`, {
+      clientId: client.id, workstreamSlug, blueprint: ['greet'], csv: 'name\nAda\nGrace\nLinus\n',
+    });
+    if (created.status >= 300) log(`could not start the demo batch: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+}
+
 /**
  * Idempotent demo data for `npm start`, created through the API: the demo admin (with their
- * organisation), a viewer member, a project and two deployed workflows.
+ * organisation), a viewer member, a project, three deployed workflows, a client, a workstream
+ * step and a small batch.
  */
 export async function seedDemo(apiBase: string, log: (s: string) => void): Promise<void> {
   const viewer = new ApiSession(apiBase);
@@ -100,14 +139,18 @@ export async function seedDemo(apiBase: string, log: (s: string) => void): Promi
   const project = projects.items.find((p) => p.name === 'Demo project')
     ?? await api.must<{ id: string }>('POST', `/v1/orgs/${org.id}/projects`, { name: 'Demo project', description: 'Created by npm start' });
   const workflows = await api.must<{ items: Array<{ id: string; kebabName: string }> }>('GET', `/v1/orgs/${org.id}/workflows?projectId=${project.id}`);
+  const ids: Record<string, string> = {};
   for (const [kebabName, name, definition] of [
     ['api-health-check', 'API health check', healthCheckWorkflow(apiBase)],
     ['expense-approval', 'Expense approval', approvalWorkflow()],
+    ['greet-contact', 'Greet contact', greetingWorkflow()],
   ] as const) {
     let wf = workflows.items.find((w) => w.kebabName === kebabName);
     if (!wf) wf = await api.must<{ id: string; kebabName: string }>('POST', `/v1/orgs/${org.id}/workflows`, { projectId: project.id, name, kebabName, definition });
+    ids[kebabName] = wf.id;
     const deployed = await api.call<{ version?: number }>('POST', `/v1/orgs/${org.id}/workflows/${wf.id}/deploy`);
     if (deployed.status >= 300 && deployed.status !== 404) log(`could not deploy ${kebabName}: ${deployed.status} ${JSON.stringify(deployed.body)}`);
   }
+  await seedBatchDemo(api, org.id, project, ids['greet-contact']!, log);
   log(`demo data ready (organisation "${org.name}")`);
 }
