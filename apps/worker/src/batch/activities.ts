@@ -136,6 +136,91 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
     });
   };
 
+  const nextStep = async (batchId: string, itemId: string, prepare: boolean): Promise<BatchStepPlan> => {
+    const batch = await loadBatch(batchId);
+    const states = await sql<{ step_name: string; status: string; run_id: string | null }>`
+      select step_name, status, run_id from public.workflow_states where item_id = ${itemId}`.execute(db);
+    const byStep = new Map(states.rows.map((s) => [s.step_name, s]));
+    const next = batch.blueprint.map((step) => byStep.get(step)).find((s) => s !== undefined && s.status !== 'SUCCEEDED');
+    if (!next) {
+      // One statement: the item and the counter move together, and only once.
+      await sql`with done as (update public.batch_items set status = 'COMPLETED' where id = ${itemId} and status = 'RUNNING' returning id)
+                update public.batches set completed_items = completed_items + 1 where id = ${batchId} and exists (select 1 from done)`.execute(db);
+      return { kind: 'done', status: 'COMPLETED' };
+    }
+    if (next.status === 'FAILED' || next.status === 'CANCELLED') return { kind: 'done', status: next.status };
+    if (!prepare) return { kind: 'done', status: 'CANCELLED' };
+    const step = next.step_name;
+    const entry = await registryEntry(batch, step);
+    if (!entry) return failWithoutRunning(batchId, itemId, step, `step ${step} is not registered in workstream ${batch.workstream_slug}`);
+
+    if (entry.type === 'async') {
+      if (!entry.async_endpoint_url) return failWithoutRunning(batchId, itemId, step, `async step ${step} has no endpoint URL`);
+      await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null, error = null
+                where item_id = ${itemId} and step_name = ${step} and status = 'PENDING'`.execute(db);
+      return { kind: 'async', step, callbackTimeoutSeconds: entry.callback_timeout_seconds ?? opts.defaultCallbackTimeoutSeconds ?? 3600 };
+    }
+
+    const wf = await sql<{ id: string; project_id: string; workstream_slug: string; execution_timeout_seconds: number; task_queue_name: string;
+                           version: number | null; workflow_type: string | null; user_workflow_id: string | null }>`
+      select w.id, w.project_id, w.workstream_slug, w.execution_timeout_seconds, p.task_queue_name, c.version, c.workflow_type, uw.id as user_workflow_id
+      from public.workflows w
+      join public.projects p on p.id = w.project_id
+      left join public.workflow_compiled_code c on c.workflow_id = w.id and c.is_active
+      left join public.user_workflows uw on uw.workflow_id = w.id
+      where w.id = ${entry.workflow_id} and w.org_id = ${batch.org_id}`.execute(db);
+    const target = wf.rows[0];
+    if (!target) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} no longer exists`);
+    if (!target.version || !target.workflow_type) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} has no deployed version`);
+
+    const input = await inputOf(batch, itemId, step);
+    // Per-client overrides of this step in this workstream: { <nodeId>: { ...config } }.
+    const cfg = await sql<{ config: unknown }>`
+      select config from public.client_workflow_configs
+      where client_id = ${batch.client_id} and workflow_slug = ${step} and workstream_slug = ${batch.workstream_slug}`.execute(db);
+    const overrides = isPlainObject(cfg.rows[0]?.config) ? cfg.rows[0].config as Record<string, Record<string, unknown>> : undefined;
+
+    // A retried local activity finds its run already created: reuse it (the child has not started yet).
+    let runId = next.status === 'RUNNING' ? next.run_id : null;
+    if (!runId) {
+      runId = await db.transaction().execute(async (tx) => {
+        const id = randomUUID();
+        await sql`
+          insert into public.user_workflow_run
+            (run_id, temporal_workflow_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, input, context,
+             config_snapshot, created_by)
+          values (${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
+                  ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
+                  ${overrides ? JSON.stringify(overrides) : null}::jsonb,
+                  coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
+                    join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1)))
+          `.execute(tx);
+        await sql`
+          insert into public.workflow_executions
+            (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, inputs)
+          values (${batch.org_id}, ${target.project_id}, ${batch.workstream_slug}, ${target.id}, ${target.user_workflow_id}, ${id}, ${batch.client_id},
+                  ${`wb-${id}`}, 'pending', ${target.version}, ${JSON.stringify(input)}::jsonb)`.execute(tx);
+        const moved = await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null,
+                                  error = null, run_id = ${id}
+                                where item_id = ${itemId} and step_name = ${step} and status = 'PENDING' returning id`.execute(tx);
+        if (!moved.rows.length) throw new Error(`state of ${itemId}/${step} is not PENDING`);
+        return id;
+      });
+    }
+    const args: WorkflowRunArgs = {
+      input,
+      run: {
+        runId, orgId: batch.org_id, projectId: target.project_id, workflowId: target.id, workstreamSlug: batch.workstream_slug,
+        clientId: batch.client_id, version: target.version, recordSteps: true, channel: 'batch', temporalWorkflowId: `wb-${runId}`,
+      },
+      ...(overrides ? { configOverrides: overrides } : {}),
+    };
+    return {
+      kind: 'sync', step, workflowType: target.workflow_type, taskQueue: target.task_queue_name, childWorkflowId: `wb-${runId}`,
+      executionTimeoutSeconds: target.execution_timeout_seconds, args,
+    };
+  };
+
   const activities: BatchActivities = {
     async wbBatchBegin(batchId) {
       const r = await sql<{ status: string; concurrency: number }>`
@@ -155,95 +240,13 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       return r.rows.sort((a, b) => a.position - b.position).map((x) => x.id);
     },
 
-    async wbBatchNextStep(batchId, itemId) {
-      const batch = await loadBatch(batchId);
-      const states = await sql<{ step_name: string; status: string; run_id: string | null }>`
-        select step_name, status, run_id from public.workflow_states where item_id = ${itemId}`.execute(db);
-      const byStep = new Map(states.rows.map((s) => [s.step_name, s]));
-      const next = batch.blueprint.map((step) => byStep.get(step)).find((s) => s !== undefined && s.status !== 'SUCCEEDED');
-      if (!next) {
-        // One statement: the item and the counter move together, and only once.
-        await sql`with done as (update public.batch_items set status = 'COMPLETED' where id = ${itemId} and status = 'RUNNING' returning id)
-                  update public.batches set completed_items = completed_items + 1 where id = ${batchId} and exists (select 1 from done)`.execute(db);
-        return { kind: 'done', status: 'COMPLETED' };
-      }
-      if (next.status === 'FAILED' || next.status === 'CANCELLED') return { kind: 'done', status: next.status };
-      const step = next.step_name;
-      const entry = await registryEntry(batch, step);
-      if (!entry) return failWithoutRunning(batchId, itemId, step, `step ${step} is not registered in workstream ${batch.workstream_slug}`);
-
-      if (entry.type === 'async') {
-        if (!entry.async_endpoint_url) return failWithoutRunning(batchId, itemId, step, `async step ${step} has no endpoint URL`);
-        await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null, error = null
-                  where item_id = ${itemId} and step_name = ${step} and status = 'PENDING'`.execute(db);
-        return { kind: 'async', step, callbackTimeoutSeconds: entry.callback_timeout_seconds ?? opts.defaultCallbackTimeoutSeconds ?? 3600 };
-      }
-
-      const wf = await sql<{ id: string; project_id: string; workstream_slug: string; execution_timeout_seconds: number; task_queue_name: string;
-                             version: number | null; workflow_type: string | null; user_workflow_id: string | null }>`
-        select w.id, w.project_id, w.workstream_slug, w.execution_timeout_seconds, p.task_queue_name, c.version, c.workflow_type, uw.id as user_workflow_id
-        from public.workflows w
-        join public.projects p on p.id = w.project_id
-        left join public.workflow_compiled_code c on c.workflow_id = w.id and c.is_active
-        left join public.user_workflows uw on uw.workflow_id = w.id
-        where w.id = ${entry.workflow_id} and w.org_id = ${batch.org_id}`.execute(db);
-      const target = wf.rows[0];
-      if (!target) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} no longer exists`);
-      if (!target.version || !target.workflow_type) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} has no deployed version`);
-
-      const input = await inputOf(batch, itemId, step);
-      // Per-client overrides of this step in this workstream: { <nodeId>: { ...config } }.
-      const cfg = await sql<{ config: unknown }>`
-        select config from public.client_workflow_configs
-        where client_id = ${batch.client_id} and workflow_slug = ${step} and workstream_slug = ${batch.workstream_slug}`.execute(db);
-      const overrides = isPlainObject(cfg.rows[0]?.config) ? cfg.rows[0].config as Record<string, Record<string, unknown>> : undefined;
-
-      // A retried local activity finds its run already created: reuse it (the child has not started yet).
-      let runId = next.status === 'RUNNING' ? next.run_id : null;
-      if (!runId) {
-        runId = await db.transaction().execute(async (tx) => {
-          const id = randomUUID();
-          await sql`
-            insert into public.user_workflow_run
-              (run_id, temporal_workflow_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, input, context,
-               config_snapshot, created_by)
-            values (${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
-                    ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
-                    ${overrides ? JSON.stringify(overrides) : null}::jsonb,
-                    coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
-                      join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1)))
-            `.execute(tx);
-          await sql`
-            insert into public.workflow_executions
-              (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, inputs)
-            values (${batch.org_id}, ${target.project_id}, ${batch.workstream_slug}, ${target.id}, ${target.user_workflow_id}, ${id}, ${batch.client_id},
-                    ${`wb-${id}`}, 'pending', ${target.version}, ${JSON.stringify(input)}::jsonb)`.execute(tx);
-          const moved = await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null,
-                                    error = null, run_id = ${id}
-                                  where item_id = ${itemId} and step_name = ${step} and status = 'PENDING' returning id`.execute(tx);
-          if (!moved.rows.length) throw new Error(`state of ${itemId}/${step} is not PENDING`);
-          return id;
-        });
-      }
-      const args: WorkflowRunArgs = {
-        input,
-        run: {
-          runId, orgId: batch.org_id, projectId: target.project_id, workflowId: target.id, workstreamSlug: batch.workstream_slug,
-          clientId: batch.client_id, version: target.version, recordSteps: true, channel: 'batch', temporalWorkflowId: `wb-${runId}`,
-        },
-        ...(overrides ? { configOverrides: overrides } : {}),
-      };
-      return {
-        kind: 'sync', step, workflowType: target.workflow_type, taskQueue: target.task_queue_name, childWorkflowId: `wb-${runId}`,
-        executionTimeoutSeconds: target.execution_timeout_seconds, args,
-      };
-    },
+    wbBatchNextStep: (batchId, itemId) => nextStep(batchId, itemId, true),
 
     async wbBatchFinishStep(o) {
       await recordOutcome(o);
       if (!o.ok) return { kind: 'done', status: o.cancelled ? 'CANCELLED' : 'FAILED' };
-      if (!o.prepareNext) return { kind: 'done', status: 'CANCELLED' };
-      return activities.wbBatchNextStep(o.batchId, o.itemId);
+      // Cancelling: an item whose last step just succeeded still completes; no next step starts.
+      return nextStep(o.batchId, o.itemId, o.prepareNext === true);
     },
 
     async wbBatchCallAsync(batchId, itemId, step) {

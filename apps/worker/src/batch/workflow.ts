@@ -143,6 +143,8 @@ export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<
     if (!paused && !roll && !exhausted && free > 0 && (free >= refill || inFlight.size === 0)) {
       const ids = await db.wbBatchClaimItems(batchId, Math.min(free, itemsPerRun - dispatched));
       if (ids.length === 0) exhausted = true;
+      // Claimed while a cancel arrived: not dispatched, wbBatchCancelRest cancels them.
+      if (cancelled) break;
       for (const id of ids) dispatch(id);
       if (ids.length > 0) continue;
     }
