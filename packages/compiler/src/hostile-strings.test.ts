@@ -3,7 +3,7 @@
  * NODES / WORKFLOW data literals, the code around them is byte-identical to a benign compile,
  * and the project still type-checks. Fields that must be identifiers reject hostile text.
  */
-import { kitchenSinkDefinition, type WorkflowDefinition } from '@workflow-builder/definition';
+import { kitchenSinkDefinition, workQueueDefinition, type WorkflowDefinition } from '@workflow-builder/definition';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CompileError } from './compile-error.ts';
@@ -215,5 +215,82 @@ describe('hostile strings', () => {
     expect(() =>
       compileWorkflow(kitchenSinkDefinition, { ...meta('x'), childWorkflows: { 'notify-customer': { workflowType: `wf_a_v1${HOSTILE_KEY}` } } }),
     ).toThrow(CompileError);
+  });
+});
+
+/**
+ * The declarations added with work queues, query `returns`, the step cache, `blockUntil` and
+ * `signal.parent`: their free text (descriptions, item schemas, cache key templates, blockUntil
+ * expressions, signal payloads) stays data; their names and paths must be identifiers.
+ */
+describe('hostile strings in work queues, query returns, step cache, blockUntil and signal.parent', () => {
+  const withQueues = (text: string, key: string, label: string): WorkflowDefinition => {
+    const base = workQueueDefinition({ queue: { description: text } });
+    base.workQueues = (base.workQueues ?? []).map((queue) => ({ ...queue, itemSchema: { ...queue.itemSchema, title: label, description: text } }));
+    base.queries = (base.queries ?? []).map((query) => ({ ...query, description: text }));
+    base.nodes.push({ id: 'tell', kind: 'signal.parent', label, config: { signalName: 'progress', payload: { [key]: expression(text), plain: text } }, position: { x: 0, y: 400 } });
+    base.edges.push({ id: 'e5', source: 'handle', target: 'tell' });
+    return base;
+  };
+  const withCacheAndBlock = (text: string, label: string): WorkflowDefinition => {
+    const base = hostileDefinition(text, HOSTILE_KEY, label);
+    base.nodes = base.nodes.map((node) => {
+      if (node.id === 'fetch') return { ...node, cache: { key: `${text} ${expression(text)}`, ttlSeconds: 60 } };
+      if (node.id === 'notify') return { ...node, config: { ...node.config, blockUntil: { nodes: ['fetch'], expression: expression(text) } } };
+      return node;
+    });
+    return base;
+  };
+  const cases = [
+    ['work queues, query returns and signal.parent', (text: string) => withQueues(text, text === 'benign' ? 'benign_key' : HOSTILE_KEY, text === 'benign' ? 'benign label' : HOSTILE_LABEL)],
+    ['the step cache and blockUntil', (text: string) => withCacheAndBlock(text, text === 'benign' ? 'benign label' : HOSTILE_LABEL)],
+  ] as const;
+
+  it.each(cases)('%s: appear only as string literals inside the data, around byte-identical code', (_name, build) => {
+    const code = compileWorkflow(build(HOSTILE), meta(HOSTILE)).files.workflowCode;
+    const source = ts.createSourceFile('w.ts', code, ts.ScriptTarget.Latest, true);
+    expect((source as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
+    const ranges = dataRanges(source);
+    const marked = markedTokens(code);
+    expect(marked.length).toBeGreaterThan(3);
+    for (const token of marked) {
+      expect(token.kind, token.text).toBe('StringLiteral');
+      expect(ranges.some(([start, end]) => token.pos >= start && token.pos < end), token.text).toBe(true);
+    }
+    expect(code).not.toMatch(/[\u2028\u2029]/);
+    expect(skeleton(code)).toBe(skeleton(compileWorkflow(build('benign'), meta('benign')).files.workflowCode));
+  });
+
+  it('carry the cache key and blockUntil expression through as data', () => {
+    const code = compileWorkflow(withCacheAndBlock(HOSTILE, HOSTILE_LABEL), meta(HOSTILE)).files.workflowCode;
+    const source = ts.createSourceFile('w.ts', code, ts.ScriptTarget.Latest, true);
+    const [nodesRange, workflowRange] = dataRanges(source) as Array<[number, number]>;
+    const nodes = JSON.parse(code.slice(...nodesRange!)) as Record<string, { config: Record<string, unknown> }>;
+    expect((nodes['notify']?.config['blockUntil'] as { expression: string }).expression).toBe(expression(HOSTILE));
+    const workflow = code.slice(...workflowRange!);
+    expect(workflow).toContain(JSON.stringify(`${HOSTILE} ${expression(HOSTILE)}`).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+  });
+
+  it('are rejected where they would become names or paths', () => {
+    const reject = (mutate: (d: WorkflowDefinition) => void) => {
+      const d = withQueues('x', 'k', 'l');
+      mutate(d);
+      expect(() => compileWorkflow(d, meta('x'))).toThrow(CompileError);
+    };
+    reject((d) => { d.workQueues![0]!.name = HOSTILE_KEY; });
+    reject((d) => { d.workQueues![0]!.dedupeBy = HOSTILE_KEY; });
+    reject((d) => { d.workQueues![0]!.priorityField = `x.${HOSTILE_KEY}`; });
+    reject((d) => { d.queries![0]!.returns = `input.${HOSTILE_KEY}`; });
+    reject((d) => { d.queries![0]!.returns = `steps.handle.output"); process.exit(1); ("`; });
+    reject((d) => { d.nodes.find((n) => n.id === 'tell')!.config['signalName'] = HOSTILE_KEY; });
+    reject((d) => { d.nodes.find((n) => n.id === 'consume')!.config['queue'] = HOSTILE_KEY; });
+    const blocked = (blockUntil: Record<string, unknown>) => {
+      const d = withCacheAndBlock('x', 'l');
+      d.nodes = d.nodes.map((n) => (n.id === 'notify' ? { ...n, config: { ...n.config, blockUntil } } : n));
+      expect(() => compileWorkflow(d, meta('x'))).toThrow(CompileError);
+    };
+    blocked({ signal: HOSTILE_KEY });
+    blocked({ nodes: [HOSTILE_KEY] });
+    blocked({ expression: `${MARK}"); process.exit(1); ("` });
   });
 });
