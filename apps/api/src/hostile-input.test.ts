@@ -10,7 +10,7 @@ import type { HTTPMethods, InjectOptions } from 'fastify';
 import { addMember, createProject, createTestApp, createWorkflow, signUp, withAdmin, type TestApp, type TestUser } from './test/helpers.ts';
 import { deployViaApi, doublerDefinition, startViaApi, webhookDefinition } from './test/engine.ts';
 
-interface Ctx { orgId: string; projectId: string; workstreamSlug: string; workflowId: string; hookWorkflowId: string; runId: string; webhookId: string; token: string }
+interface Ctx { orgId: string; projectId: string; workstreamSlug: string; workflowId: string; hookWorkflowId: string; runId: string; webhookId: string; token: string; clientId: string }
 
 interface HostileCase {
   name: string;
@@ -168,6 +168,32 @@ const CASES: HostileCase[] = [
   { name: 'a malformed batch items cursor', method: 'GET', url: (c) => `/v1/orgs/${c.orgId}/batches/${c.runId}/items?cursor=${b64(['x'])}`, status: 400, field: '/query/cursor' },
   { name: 'a forged batch callback token', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: { x: 1 } }), anonymous: true, status: 404, field: '/params/token' },
   { name: 'a batch callback with result and error', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 1, error: 'x' }), anonymous: true, status: 400, field: '/' },
+  { name: 'a batch callback whose error is null', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ error: null }), anonymous: true, status: 400, field: '/error' },
+  { name: 'a batch callback with neither result nor error', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({}), anonymous: true, status: 400, field: '/' },
+  { name: 'a batch callback with an unknown field', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 1, status: 'ok' }), anonymous: true, status: 400, field: '/status' },
+  { name: 'a 3 MB batch callback', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 'x'.repeat(3_000_000) }), anonymous: true, status: 413, field: '/' },
+  { name: 'a batch callback nested 100 levels', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: nested(100) }), anonymous: true, status: 400, field: '/' },
+
+  // Clients, client configs and named configs.
+  { name: 'a blank client name', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/clients`, payload: () => ({ name: '   ' }), status: 400, field: '/name' },
+  { name: 'a client name with a NUL', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/clients`, payload: () => ({ name: 'a\u0000b' }), status: 400, field: '/name' },
+  { name: 'a 5,000-character external reference', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/clients`, payload: () => ({ name: 'C', externalRef: 'r'.repeat(5000) }), status: 400, field: '/externalRef' },
+  { name: 'an empty client update', method: 'PATCH', url: (c) => `/v1/orgs/${c.orgId}/clients/${c.clientId}`, payload: () => ({}), status: 400, field: '/' },
+  { name: 'an existing client name', method: 'POST', url: (c) => `/v1/orgs/${c.orgId}/clients`, payload: () => ({ name: 'Hostile Co' }), status: 409, field: '/name' },
+  { name: 'SQL as workstream of a client config', method: 'PUT', url: (c) => `/v1/orgs/${c.orgId}/clients/${c.clientId}/configs/${enc("ws' or 1=1 --")}/step`, payload: () => ({ config: {} }), status: 400, field: '/params/workstreamSlug' },
+  { name: 'a client config that is not an object', method: 'PUT', url: (c) => `/v1/orgs/${c.orgId}/clients/${c.clientId}/configs/${c.workstreamSlug}/step`, payload: () => ({ config: [1] }), status: 400, field: '/config' },
+  { name: 'a config for an unknown client step', method: 'PUT', url: (c) => `/v1/orgs/${c.orgId}/clients/${c.clientId}/configs/${c.workstreamSlug}/nope`, payload: () => ({ config: {} }), status: 404, field: '/params/workflowSlug' },
+  { name: 'a path as named config name', method: 'POST', url: (c) => wf(c, '/configs'), payload: () => ({ name: '../etc', config: {} }), status: 400, field: '/name' },
+  { name: 'a named config for a node the workflow lacks', method: 'POST', url: (c) => wf(c, '/configs'), payload: () => ({ name: 'ghost', config: { ghost: { x: 1 } } }), status: 400, field: '/config/ghost' },
+  { name: 'an overflowing named config version', method: 'PATCH', url: (c) => wf(c, '/configs/base/versions/2147483648'), payload: () => ({ isActive: true }), status: 400, field: '/params/version' },
+  { name: 'a run with a bad config name', method: 'POST', url: (c) => wf(c, '/runs'), payload: () => ({ input: { x: 1 }, configName: "x'; --" }), status: 400, field: '/configName' },
+  { name: 'a run with an unknown named config', method: 'POST', url: (c) => wf(c, '/runs'), payload: () => ({ input: { x: 1 }, configName: 'nope' }), status: 400, field: '/configName' },
+
+  // Work queues.
+  { name: 'an enqueue without an item', method: 'POST', url: (c) => run(c, '/queues/orders/items'), payload: () => ({}), status: 400, field: '/item' },
+  { name: 'a script as queue name', method: 'POST', url: (c) => run(c, `/queues/${enc('<script>')}/items`), payload: () => ({ item: {} }), status: 400, field: '/params/queue' },
+  { name: 'a queue the run does not declare', method: 'POST', url: (c) => run(c, '/queues/__proto__/items'), payload: () => ({ item: {} }), status: 404, field: '/params/queue' },
+  { name: 'an enqueued item nested 100 levels', method: 'POST', url: (c) => run(c, '/queues/orders/items'), payload: () => ({ item: nested(100) }), status: 400, field: '/' },
 ];
 
 describe('hostile input', () => {
@@ -200,7 +226,11 @@ describe('hostile input', () => {
     await deployViaApi(t.app, owner, owner.orgId, hookWorkflow.id);
     const { runId } = await startViaApi(t.app, owner, owner.orgId, workflow.id, { x: 1 });
     const hook = (await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${hookWorkflow.id}/webhooks`, headers: owner.headers })).json();
-    ctx = { orgId: owner.orgId, projectId: project.id, workstreamSlug: project.workstreamSlug, workflowId: workflow.id, hookWorkflowId: hookWorkflow.id, runId, webhookId: hook.id, token: hook.token };
+    const client = (await t.app.inject({ method: 'POST', url: `/v1/orgs/${owner.orgId}/clients`, headers: owner.headers, payload: { name: 'Hostile Co' } })).json();
+    ctx = {
+      orgId: owner.orgId, projectId: project.id, workstreamSlug: project.workstreamSlug, workflowId: workflow.id, hookWorkflowId: hookWorkflow.id, runId,
+      webhookId: hook.id, token: hook.token, clientId: client.id,
+    };
     before = await snapshot();
   });
   afterAll(() => t.close());

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { workQueueDefinition } from '@workflow-builder/definition';
+import { workQueueDefinition, type WorkflowDefinition } from '@workflow-builder/definition';
 import { startHarness, type Harness } from './test/harness.ts';
 
 interface QueueState { items: Array<{ id: string }>; inFlight: { id: string } | null; processed: number; rejected: number; stopped: boolean }
@@ -122,6 +122,51 @@ describe('work queues on the real Temporal server', () => {
       ['i0', 'i1', 'i2', 'i3', 'i4', 'i5'].map((id, i) => [`consume:${i}`, id]),
     );
     expect(steps.every((s) => s.status === 'succeeded')).toBe(true);
+  });
+
+  it('continue-as-new follows the paths taken before (a signal.wait that timed out) and wbState still lists the earlier steps', async () => {
+    const at = { x: 0, y: 0 };
+    const definition: WorkflowDefinition = {
+      ...workQueueDefinition({ continueAsNewEvery: 1 }),
+      signals: [{ name: 'go', description: 'Skips the queue' }],
+      nodes: [
+        { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at },
+        { id: 'wait', kind: 'signal.wait', label: 'Go?', config: { signalName: 'go', timeoutSeconds: 1 }, position: at },
+        { id: 'early', kind: 'output.end', label: 'Early', config: { output: { path: 'received' } }, position: at },
+        { id: 'consume', kind: 'queue.process', label: 'Orders', config: { queue: 'orders', continueAsNewEvery: 1 }, position: at },
+        { id: 'handle', kind: 'transform', label: 'Handle', config: { mapping: { id: '{{ item.id }}' } }, position: at },
+        { id: 'done', kind: 'output.end', label: 'Done', config: { output: { path: 'timeout', processed: '{{ steps.consume.output.processed }}' } }, position: at },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'wait' },
+        { id: 'e2', source: 'wait', sourceHandle: 'received', target: 'early' },
+        { id: 'e3', source: 'wait', sourceHandle: 'timeout', target: 'consume' },
+        { id: 'e4', source: 'consume', sourceHandle: 'item', target: 'handle' },
+        { id: 'e5', source: 'consume', sourceHandle: 'done', target: 'done' },
+      ],
+    };
+    const wf = await h.createWorkflow('queue-after-timeout', definition);
+    await h.deploy(wf);
+    const { runId, temporalWorkflowId } = await h.start(wf, {});
+    const wfHandle = handle(temporalWorkflowId);
+    for (const id of ['p0', 'p1', 'p2']) await wfHandle.signal('orders_add', { id });
+    // One item per Temporal run: three continue-as-new, each replaying the body past the timed-out wait.
+    await expect.poll(async () => (await state(temporalWorkflowId)).processed, { timeout: 30_000 }).toBe(3);
+    const live = await wfHandle.query<{ status: string; steps: Array<{ stepNumber: number; nodeId: string; status: string; iterationKey: string | null }> }>('wbState');
+    expect(live.status).toBe('running');
+    expect(live.steps.map((s) => [s.stepNumber, s.nodeId, s.status, s.iterationKey])).toEqual([
+      [1, 'start', 'succeeded', null],
+      [2, 'wait', 'succeeded', null],
+      [3, 'consume', 'running', null],
+      [4, 'handle', 'succeeded', 'consume:0'],
+      [5, 'handle', 'succeeded', 'consume:1'],
+      [6, 'handle', 'succeeded', 'consume:2'],
+    ]);
+    await wfHandle.signal('orders_stop');
+    expect(await h.waitForRun(runId)).toMatchObject({ status: 'completed', output: { path: 'timeout', processed: 3 } });
+    const steps = await h.steps(runId);
+    expect(steps.map((s) => s.node_id)).toEqual(['start', 'wait', 'consume', 'handle', 'handle', 'handle', 'done']);
+    expect(steps.find((s) => s.node_id === 'wait')!.events.map((e) => e.type)).toEqual(['timeout']);
   });
 
   it('a continued run terminated in Temporal is closed by the reconciler (it follows the chain to its latest execution)', async () => {

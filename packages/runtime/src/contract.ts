@@ -52,6 +52,9 @@ export interface WorkflowRunArgs {
  * (`run.runId`) stays the same, step numbers continue, finished root-level steps are not run
  * again, and the work queues keep their items and counters.
  */
+/** Finished steps carried over continue-as-new for the `wbState` query (the most recent ones). */
+export const MAX_CARRIED_STEPS = 50;
+
 export interface RunResume {
   nextStepNumber: number;
   /** The platform run's start time (the first Temporal run's). */
@@ -60,6 +63,17 @@ export interface RunResume {
   completed: Record<string, unknown>;
   /** Steps still open (the queue consumer): they keep their step numbers. */
   open: StepRecord[];
+  /**
+   * Path taken by each root-level step finished before whose kind picks one (`signal.wait`:
+   * `received`/`timeout`, `branch.if`: `true`/`false`, `branch.switch`: the case id), by node id:
+   * the continued run replays its body down the same paths. Absent in runs continued by older code.
+   */
+  paths?: Record<string, string>;
+  /**
+   * The most recent finished steps (at most `MAX_CARRIED_STEPS`), so `wbState` still lists them
+   * after continue-as-new. Already recorded: they are not sent again.
+   */
+  finished?: StepRecord[];
   /** Work queue snapshots by queue name (runtime `WorkQueueSnapshot`). */
   queues: Record<string, unknown>;
   /** How many times this run continued as new. */

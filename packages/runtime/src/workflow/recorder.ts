@@ -17,6 +17,7 @@ import {
   type StepEvent,
   type StepRecord,
 } from '../contract.ts';
+import { recentFinishedSteps } from './carried-steps.ts';
 
 /** Workflow time as an ISO string (deterministic inside the sandbox). */
 export function nowIso(): string {
@@ -52,11 +53,20 @@ export class StepRecorder {
   constructor(
     private readonly run: RunContextInfo,
     private readonly configSnapshot: unknown,
-    /** After continue-as-new: keep numbering steps from here, and the run's original start time. */
-    resume?: { nextStepNumber: number; startedAt: string },
+    /**
+     * After continue-as-new: keep numbering steps from here, the run's original start time, and
+     * the finished steps carried over (listed by `wbState`, not sent again).
+     */
+    resume?: { nextStepNumber: number; startedAt: string; finished?: StepRecord[] },
   ) {
     this.startedAt = resume?.startedAt ?? nowIso();
     if (resume !== undefined) this.nextStepNumber = resume.nextStepNumber;
+    for (const step of resume?.finished ?? []) this.steps.push(snapshot(step));
+  }
+
+  /** Finished steps to carry over continue-as-new (the most recent, bounded). */
+  carriedSteps(): StepRecord[] {
+    return recentFinishedSteps(this.steps).map(snapshot);
   }
 
   /** The number the next step will get (carried over continue-as-new). */
@@ -126,7 +136,9 @@ export class StepRecorder {
 
   /** What the `wbState` query returns. */
   state(): RunStateSnapshot {
-    return { status: this.status, steps: this.steps.map(snapshot), output: this.output, error: this.error };
+    // Carried steps come first, then the adopted consumer step: list them all in step order.
+    const steps = this.steps.map(snapshot).sort((a, b) => a.stepNumber - b.stepNumber);
+    return { status: this.status, steps, output: this.output, error: this.error };
   }
 
   /**

@@ -339,20 +339,48 @@ export class RunScope {
     return this.step(nodeId, async (_step, config) => ({ output: config['mapping'] ?? {} }));
   }
 
+  /**
+   * Runs the step of a kind that picks the path the run follows, and returns that path. At the
+   * root, the path is kept for continue-as-new: a step finished before is not run again, and the
+   * continued run takes the path it took then (`fromOutput` reads it from the carried output
+   * when a run continued by older code carried no path).
+   */
+  private async pathStep<P extends string>(
+    nodeId: string,
+    body: (step: StepRecord, config: Record<string, unknown>) => Promise<{ output: unknown; path: P }>,
+    fromOutput: (output: unknown) => P,
+  ): Promise<P> {
+    let path: P | undefined;
+    const output = await this.step(nodeId, async (step, config) => {
+      const result = await body(step, config);
+      path = result.path;
+      return { output: result.output };
+    });
+    if ((this as RunScope) !== (this.root as RunScope)) return path ?? fromOutput(output);
+    // No path from the body: the step finished before continue-as-new.
+    path ??= (this.root.carriedPath(nodeId) as P | undefined) ?? fromOutput(output);
+    this.root.paths.set(nodeId, path);
+    return path;
+  }
+
   /** `branch.if`: the condition cast like JSONata `$boolean()`. */
-  branchIf(nodeId: string): Promise<boolean> {
-    return this.step(nodeId, async (_step, config) => ({ output: isTruthy(config['condition']) }));
+  async branchIf(nodeId: string): Promise<boolean> {
+    const path = await this.pathStep(nodeId, async (_step, config) => {
+      const condition = isTruthy(config['condition']);
+      return { output: condition, path: condition ? 'true' : 'false' };
+    }, (output) => (output === true ? 'true' : 'false'));
+    return path === 'true';
   }
 
   /** `branch.switch`: the handle id of the first case equal to the value, else `default`. */
-  async branchSwitch(nodeId: string): Promise<string> {
-    const output = await this.step(nodeId, async (_step, config) => {
+  branchSwitch(nodeId: string): Promise<string> {
+    return this.pathStep(nodeId, async (_step, config) => {
       const value = config['value'];
       const cases = Array.isArray(config['cases']) ? (config['cases'] as Array<{ id: string; equals: unknown }>) : [];
       const match = cases.find((candidate) => jsonEquals(candidate.equals, value));
-      return { output: { value, case: match?.id ?? 'default' } };
-    });
-    return output.case;
+      const path = match?.id ?? 'default';
+      return { output: { value, case: path }, path };
+    }, (output) => String((output as { case?: unknown } | null)?.case ?? 'default'));
   }
 
   /** `flow.parallel`: runs every branch concurrently (`Promise.all`). */
@@ -430,9 +458,9 @@ export class RunScope {
   }
 
   /** `signal.wait`: waits for the next signal of that name, or for the timeout. */
-  async waitForSignal(nodeId: string): Promise<SignalWaitOutcome> {
-    let outcome: SignalWaitOutcome = 'received';
-    await this.step(nodeId, async (step, config) => {
+  waitForSignal(nodeId: string): Promise<SignalWaitOutcome> {
+    // A run continued by older code carried no path: it always took `received` then.
+    return this.pathStep<SignalWaitOutcome>(nodeId, async (step, config) => {
       const name = String(config['signalName']);
       const timeoutSeconds = config['timeoutSeconds'];
       await this.root.recorder.flush();
@@ -441,15 +469,13 @@ export class RunScope {
       if (typeof timeoutSeconds === 'number') received = await condition(arrived, timeoutSeconds * 1000);
       else await condition(arrived);
       if (!received) {
-        outcome = 'timeout';
         this.root.recorder.event(step, 'timeout', { timeoutSeconds });
-        return { output: null };
+        return { output: null, path: 'timeout' };
       }
       const payload = this.root.takeSignal(name);
       this.root.recorder.event(step, 'signal', { name });
-      return { output: payload };
-    });
-    return outcome;
+      return { output: payload, path: 'received' };
+    }, () => 'received');
   }
 
   /** `workflow.child`: runs another compiled workflow as a Temporal child workflow. */
@@ -617,6 +643,15 @@ export class WorkflowRun extends RunScope {
     return {
       queue: (name: string) => this.queues.get(name),
       flush: () => this.recorder.flush(),
+  /** Paths taken by root-level steps of kinds that pick one (carried over continue-as-new). */
+  readonly paths = new Map<string, string>();
+
+  /** The path a step finished before continue-as-new took, if one was carried. */
+  carriedPath(nodeId: string): string | undefined {
+    const paths = this.resume?.paths;
+    return paths !== undefined && Object.prototype.hasOwnProperty.call(paths, nodeId) ? paths[nodeId] : undefined;
+  }
+
       continueAsNewSuggested: () => workflowInfo().continueAsNewSuggested,
       continueAsNew: () => this.continueAsNewCarrying(),
     };
@@ -643,11 +678,15 @@ export class WorkflowRun extends RunScope {
     const node = this.nodes[nodeId];
     if (node === undefined || !Object.prototype.hasOwnProperty.call(this.nodes, nodeId)) {
       throw ApplicationFailure.nonRetryable(`unknown node ${nodeId}`, 'WbUnknownNode');
+    // An undefined output would vanish from the JSON payload, and the step would run again.
+    for (const [id, output] of Object.entries(completed)) if (output === undefined) completed[id] = null;
     }
     return node;
   }
 
   /** Node config with the client's overrides merged over it and templates evaluated. */
+      paths: { ...this.resume?.paths, ...Object.fromEntries(this.paths) },
+      finished: this.recorder.carriedSteps(),
   async resolveConfig(nodeId: string, context: ExpressionContext): Promise<Record<string, unknown>> {
     const node = this.node(nodeId);
     const override = Object.prototype.hasOwnProperty.call(this.overrides, nodeId) ? this.overrides[nodeId] : undefined;

@@ -26,6 +26,8 @@ export const batchCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { token } = req.params;
     const b = req.body;
     if ((b.result === undefined) === (b.error === undefined)) throw invalid('/', 'required', 'send exactly one of result and error');
+    // A null error would otherwise read as "no error" further on and complete the step as succeeded.
+    if (b.error === null) throw invalid('/error', 'invalid_type', 'must describe the failure (a message or JSON); send { result } when the step succeeded');
     const client = await temporalClient(app);
     return engineCall(() => completeBatchCallback(app.db, client, token, b), { notFound: '/params/token', state: '/params/token' });
   });
