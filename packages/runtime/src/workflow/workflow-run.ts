@@ -549,6 +549,21 @@ export class RunScope {
     });
   }
 
+  /** `query.parent`: asks the parent run a query (through an activity), when its `workflow.child` node allows it. */
+  queryParent(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const run = this.root.run;
+      const queryName = String(config['queryName'] ?? STATE_QUERY);
+      if (!run.parentWorkflowId) throw ApplicationFailure.nonRetryable('this run was not started by a parent workflow', 'WbNoParent');
+      if (run.parentAllows?.query !== true) {
+        throw ApplicationFailure.nonRetryable('the parent\'s Run workflow node does not allow this child to query it', 'WbParentQueryNotAllowed');
+      }
+      const activities = proxyActivities<StepActivities>({ startToCloseTimeout: 30_000, retry: { maximumAttempts: 3 }, activityId: `${nodeId}#${step.stepNumber}`, summary: nodeId });
+      const output = await activities.wbQueryWorkflow(this.meta(step), { workflowId: run.parentWorkflowId, queryName });
+      return { output };
+    });
+  }
+
   /** `output.end`: builds the run's result; the generated code returns it. */
   end(nodeId: string): Promise<unknown> {
     return this.step(nodeId, async (_step, config) => ({ output: config['output'] ?? {} }));
@@ -628,6 +643,15 @@ export class WorkflowRun extends RunScope {
     return this.resume?.completed[nodeId];
   }
 
+  /** Paths taken by root-level steps of kinds that pick one (carried over continue-as-new). */
+  readonly paths = new Map<string, string>();
+
+  /** The path a step finished before continue-as-new took, if one was carried. */
+  carriedPath(nodeId: string): string | undefined {
+    const paths = this.resume?.paths;
+    return paths !== undefined && Object.prototype.hasOwnProperty.call(paths, nodeId) ? paths[nodeId] : undefined;
+  }
+
   /** The step of `nodeId` left open by the previous Temporal run of this platform run, if any. */
   adoptOpenStep(nodeId: string): StepRecord | undefined {
     const open = this.resume?.open.find((step) => step.nodeId === nodeId && (step.iterationKey ?? null) === null);
@@ -643,15 +667,6 @@ export class WorkflowRun extends RunScope {
     return {
       queue: (name: string) => this.queues.get(name),
       flush: () => this.recorder.flush(),
-  /** Paths taken by root-level steps of kinds that pick one (carried over continue-as-new). */
-  readonly paths = new Map<string, string>();
-
-  /** The path a step finished before continue-as-new took, if one was carried. */
-  carriedPath(nodeId: string): string | undefined {
-    const paths = this.resume?.paths;
-    return paths !== undefined && Object.prototype.hasOwnProperty.call(paths, nodeId) ? paths[nodeId] : undefined;
-  }
-
       continueAsNewSuggested: () => workflowInfo().continueAsNewSuggested,
       continueAsNew: () => this.continueAsNewCarrying(),
     };
@@ -663,11 +678,15 @@ export class WorkflowRun extends RunScope {
     const queues: Record<string, unknown> = {};
     for (const [name, queue] of this.queues) queues[name] = queue.snapshot();
     const completed: Record<string, unknown> = { ...this.resume?.completed, ...this.ownOutputs() };
+    // An undefined output would vanish from the JSON payload, and the step would run again.
+    for (const [id, output] of Object.entries(completed)) if (output === undefined) completed[id] = null;
     const resume: RunResume = {
       nextStepNumber: this.recorder.nextNumber,
       startedAt: this.recorder.startedAt,
       completed,
       open: this.recorder.state().steps.filter((step) => step.status === 'running' && (step.iterationKey ?? null) === null),
+      paths: { ...this.resume?.paths, ...Object.fromEntries(this.paths) },
+      finished: this.recorder.carriedSteps(),
       queues,
       generation: (this.resume?.generation ?? 0) + 1,
     };
@@ -678,15 +697,11 @@ export class WorkflowRun extends RunScope {
     const node = this.nodes[nodeId];
     if (node === undefined || !Object.prototype.hasOwnProperty.call(this.nodes, nodeId)) {
       throw ApplicationFailure.nonRetryable(`unknown node ${nodeId}`, 'WbUnknownNode');
-    // An undefined output would vanish from the JSON payload, and the step would run again.
-    for (const [id, output] of Object.entries(completed)) if (output === undefined) completed[id] = null;
     }
     return node;
   }
 
   /** Node config with the client's overrides merged over it and templates evaluated. */
-      paths: { ...this.resume?.paths, ...Object.fromEntries(this.paths) },
-      finished: this.recorder.carriedSteps(),
   async resolveConfig(nodeId: string, context: ExpressionContext): Promise<Record<string, unknown>> {
     const node = this.node(nodeId);
     const override = Object.prototype.hasOwnProperty.call(this.overrides, nodeId) ? this.overrides[nodeId] : undefined;
