@@ -104,6 +104,31 @@ describe('child workflows', { timeout: 120_000 }, () => {
     expect(run).toMatchObject({ status: 'completed', output: { msg: 'hello parent' } });
   });
 
+  it('a child queries its parent when the node allows it; deploy refuses it when the node does not', async () => {
+    await h.deploy(await h.createWorkflow('asker', {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at(0) },
+        { id: 'ask', kind: 'query.parent', label: 'Ask parent', config: { queryName: 'progress' }, position: at(1) },
+        { id: 'done', kind: 'output.end', label: 'Done', config: { output: { answer: '{{ steps.ask.output.stage }}' } }, position: at(2) },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'ask' }, { id: 'e2', source: 'ask', target: 'done' }],
+    }));
+    const asking = (canQueryParent: boolean) => parentOf('asker', { canQueryParent }, { queries: [{ name: 'progress', returns: 'input' }] }, { child: '{{ steps.child.output.answer }}' });
+    const refused = await h.createWorkflow('parent-unasked', asking(false));
+    await expect(withCaller(h.apiDb, h.caller, (tx) => deployWorkflow(tx, refused))).rejects.toMatchObject({
+      problems: [expect.objectContaining({ nodeId: 'child', field: 'config.canQueryParent', code: 'child_query_not_allowed' })],
+    });
+    const undeclared = await h.createWorkflow('parent-undeclared', parentOf('asker', { canQueryParent: true }));
+    await expect(withCaller(h.apiDb, h.caller, (tx) => deployWorkflow(tx, undeclared))).rejects.toMatchObject({
+      problems: [expect.objectContaining({ nodeId: 'child', field: 'config.workflowSlug', code: 'unknown_query' })],
+    });
+    const wf = await h.createWorkflow('parent-answers', asking(true));
+    await h.deploy(wf);
+    const run = await h.waitForRun((await h.start(wf, { stage: 'review' })).runId);
+    expect(run).toMatchObject({ status: 'completed', output: { child: 'review' } });
+  });
+
   it('signal.parent fails in a run that has no parent', async () => {
     const wf = await h.createWorkflow('orphan-teller', {
       schemaVersion: 1,

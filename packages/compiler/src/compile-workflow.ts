@@ -40,6 +40,8 @@ export interface ChildWorkflowRef {
   version?: number;
   /** Signals the child's version sends its parent (`signal.parent` nodes): the node must allow them. */
   signalsToParent?: readonly string[];
+  /** Queries the child's version asks its parent (`query.parent` nodes): the node must allow them. */
+  queriesToParent?: readonly string[];
 }
 
 /** What the platform knows about the version being compiled. */
@@ -104,6 +106,7 @@ const NODE_METHODS: Readonly<Record<string, string>> = {
   'signal.wait': 'waitForSignal',
   'workflow.child': 'childWorkflow',
   'signal.parent': 'signalParent',
+  'query.parent': 'queryParent',
   'output.end': 'end',
 };
 

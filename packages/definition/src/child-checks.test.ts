@@ -27,6 +27,16 @@ describe('workflow.child checks', () => {
     expect(validateWorkflow(parent({}), { childWorkflows: { kid: {} } })).toEqual([])
   })
 
+  it('refuses a child that queries its parent unless the node allows it and the query is declared (or wbState)', () => {
+    const kid = { kid: { queriesToParent: ['progress'] } }
+    expect(validateWorkflow(parent({}), { childWorkflows: kid }).map((p) => [p.field, p.code])).toEqual([
+      ['config.canQueryParent', 'child_query_not_allowed'],
+      ['config.workflowSlug', 'unknown_query'],
+    ])
+    expect(validateWorkflow({ ...parent({ canQueryParent: true }), queries: [{ name: 'progress' }] }, { childWorkflows: kid })).toEqual([])
+    expect(validateWorkflow(parent({ canQueryParent: true }), { childWorkflows: { kid: { queriesToParent: ['wbState'] } } })).toEqual([])
+  })
+
   it('checks blockUntil: known nodes, declared signal, a valid expression', () => {
     expect(validateWorkflow(parent({ blockUntil: { nodes: ['start'], signal: 'go', expression: '{{ input.ready }}', timeoutSeconds: 5 } }, ['go']))).toEqual([])
     const problems = validateWorkflow(parent({ blockUntil: { nodes: ['nope', 'child'], signal: 'go', expression: 'input.ready' } }))

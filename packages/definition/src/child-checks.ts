@@ -4,7 +4,12 @@ import type { Problem } from './problem.ts'
 export interface ChildWorkflowFacts {
   /** Signal names the child's deployed version sends its parent (`signal.parent` nodes). */
   signalsToParent?: readonly string[]
+  /** Query names the child's deployed version asks its parent (`query.parent` nodes). */
+  queriesToParent?: readonly string[]
 }
+
+/** The query every run answers (the state of its steps). */
+const STATE_QUERY = 'wbState'
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -19,7 +24,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function childNodeProblems(
   node: { id: string; config: Record<string, unknown> },
-  ctx: { nodeIds: ReadonlySet<string>; signalNames: ReadonlySet<unknown>; child?: ChildWorkflowFacts | undefined },
+  ctx: { nodeIds: ReadonlySet<string>; signalNames: ReadonlySet<unknown>; queryNames?: ReadonlySet<unknown>; child?: ChildWorkflowFacts | undefined },
 ): Problem[] {
   const problems: Problem[] = []
   const config = node.config
@@ -52,6 +57,21 @@ export function childNodeProblems(
       problems.push({
         nodeId: node.id, field: 'config.workflowSlug', code: 'unknown_signal',
         message: `workflow "${String(config['workflowSlug'])}" sends its parent signal "${name}", which this workflow does not declare`,
+      })
+    }
+  }
+  const asks = [...new Set(ctx.child?.queriesToParent ?? [])]
+  if (asks.length > 0 && config['canQueryParent'] !== true) {
+    problems.push({
+      nodeId: node.id, field: 'config.canQueryParent', code: 'child_query_not_allowed',
+      message: `workflow "${String(config['workflowSlug'])}" queries its parent (${asks.join(', ')}); allow "Child may query this run" or remove its Query parent nodes`,
+    })
+  }
+  for (const name of asks) {
+    if (name !== STATE_QUERY && !(ctx.queryNames?.has(name) ?? false)) {
+      problems.push({
+        nodeId: node.id, field: 'config.workflowSlug', code: 'unknown_query',
+        message: `workflow "${String(config['workflowSlug'])}" asks its parent query "${name}", which this workflow does not declare`,
       })
     }
   }

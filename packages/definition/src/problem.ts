@@ -17,6 +17,8 @@ export type ProblemCode =
   | 'unknown_workflow'
   | 'unknown_node'
   | 'child_signal_not_allowed'
+  | 'child_query_not_allowed'
+  | 'unknown_query'
   // edges
   | 'duplicate_edge_id'
   | 'dangling_edge'

@@ -8,8 +8,8 @@ import { parseDefinition, workflowDefinitionJsonSchema } from './schema.ts'
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 
 describe('parseDefinition', () => {
-  it('accepts the kitchen sink, which uses every node kind but queue.process (in the work queue fixture) and signal.parent (it needs a parent run: worker child-workflows test)', () => {
-    const used = new Set([...kitchenSinkDefinition.nodes.map((n) => n.kind), ...Object.keys(kitchenSinkTriggers), 'queue.process', 'signal.parent'])
+  it('accepts the kitchen sink, which uses every node kind but queue.process (in the work queue fixture) and signal.parent / query.parent (they need a parent run: worker child-workflows test)', () => {
+    const used = new Set([...kitchenSinkDefinition.nodes.map((n) => n.kind), ...Object.keys(kitchenSinkTriggers), 'queue.process', 'signal.parent', 'query.parent'])
     expect(workQueueDefinition().nodes.map((n) => n.kind)).toContain('queue.process')
     expect(parseDefinition(workQueueDefinition({ approval: true })).ok).toBe(true)
     expect([...used].sort()).toEqual(nodeKinds.map((k) => k.kind).sort())

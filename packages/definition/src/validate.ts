@@ -263,7 +263,8 @@ export function validateWorkflow(definition: unknown, options: ValidateOptions =
     if (node.kind === 'workflow.child') {
       const slug = config['workflowSlug']
       const child = typeof slug === 'string' && options.childWorkflows !== undefined && Object.prototype.hasOwnProperty.call(options.childWorkflows, slug) ? options.childWorkflows[slug] : undefined
-      problems.push(...childNodeProblems({ id: node.id, config }, { nodeIds: new Set(graph.nodes.keys()), signalNames, child }))
+      const queryNames = new Set(Array.isArray(definition['queries']) ? definition['queries'].filter(isObject).map((q) => q['name']) : [])
+      problems.push(...childNodeProblems({ id: node.id, config }, { nodeIds: new Set(graph.nodes.keys()), signalNames, queryNames, child }))
     }
     if (node.kind === 'workflow.child' && known !== undefined && typeof config['workflowSlug'] === 'string' && !known.has(config['workflowSlug'])) {
       problems.push({

@@ -8,6 +8,12 @@ export function signalsToParent(definition: unknown): string[] {
   return [...new Set(nodes.filter((n) => n.kind === 'signal.parent').map((n) => String((n.config as { signalName?: unknown }).signalName)))];
 }
 
+/** Query names a definition asks its parent (its `query.parent` nodes). */
+export function queriesToParent(definition: unknown): string[] {
+  const nodes = (definition as Partial<WorkflowDefinition> | null)?.nodes ?? [];
+  return [...new Set(nodes.filter((n) => n.kind === 'query.parent').map((n) => String((n.config as { queryName?: unknown }).queryName ?? 'wbState')))];
+}
+
 /**
  * Rewrites the workflow's rows of workflow_child_workflows from the version just activated: one
  * per `workflow.child` node, naming the child (its row when it is ours, and the workflow type

@@ -3,7 +3,7 @@ import type { Tx } from '@workflow-builder/db';
 import { compileWorkflow, CompileError, workflowTypeName, type ChildWorkflowRef, type CompiledWorkflow } from '@workflow-builder/compiler';
 import { parseDefinition, validateWorkflow, type WorkflowDefinition } from '@workflow-builder/definition';
 import { EngineError } from './errors.ts';
-import { recordChildWorkflows, signalsToParent } from './child-workflows.ts';
+import { queriesToParent, recordChildWorkflows, signalsToParent } from './child-workflows.ts';
 
 interface WorkflowForCompile {
   id: string;
@@ -58,6 +58,7 @@ async function childRefs(tx: Tx, wf: WorkflowForCompile, def: WorkflowDefinition
     workflowId: r.id,
     version: r.version,
     signalsToParent: signalsToParent(r.definition),
+    queriesToParent: queriesToParent(r.definition),
   } satisfies ChildWorkflowRef]));
 }
 

@@ -154,6 +154,7 @@ export const ACTIVITY_NAMES = {
   recordRun: 'wbRecordRun',
   cacheLookup: 'wbCacheLookup',
   cacheStore: 'wbCacheStore',
+  queryWorkflow: 'wbQueryWorkflow',
 } as const;
 
 /** Names of the workflow-side sinks used for best-effort live progress (no history cost). */
@@ -218,6 +219,14 @@ export interface StepActivities {
   wbRecordRun(batch: RunRecordBatch): Promise<void>;
   wbCacheLookup(meta: StepActivityMeta, input: CacheLookupInput): Promise<CacheLookupResult>;
   wbCacheStore(meta: StepActivityMeta, input: CacheStoreInput): Promise<void>;
+  /** `query.parent`: queries another workflow (workflows cannot query directly). */
+  wbQueryWorkflow(meta: StepActivityMeta, input: QueryWorkflowInput): Promise<unknown>;
+}
+
+/** What `wbQueryWorkflow` asks: a query of a running workflow, by Temporal workflow id. */
+export interface QueryWorkflowInput {
+  workflowId: string;
+  queryName: string;
 }
 
 /**

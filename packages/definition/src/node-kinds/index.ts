@@ -10,6 +10,7 @@ import { httpRequestKind, type HttpRequestConfig } from './http-request.ts'
 import { outputEndKind, type OutputEndConfig } from './output-end.ts'
 import { queueProcessKind, type QueueProcessConfig } from './queue-processor.ts'
 import { signalParentKind, type SignalParentConfig } from './signal-parent.ts'
+import { queryParentKind, type QueryParentConfig } from './query-parent.ts'
 import { signalWaitKind, type SignalWaitConfig } from './signal-wait.ts'
 import { transformKind, type TransformConfig } from './transform.ts'
 import { triggerManualKind, type TriggerManualConfig } from './trigger-manual.ts'
@@ -28,6 +29,7 @@ export * from './http-request.ts'
 export * from './output-end.ts'
 export * from './queue-processor.ts'
 export * from './signal-parent.ts'
+export * from './query-parent.ts'
 export * from './signal-wait.ts'
 export * from './transform.ts'
 export * from './trigger-manual.ts'
@@ -52,6 +54,7 @@ export interface NodeConfigByKind {
   'queue.process': QueueProcessConfig
   'workflow.child': WorkflowChildConfig
   'signal.parent': SignalParentConfig
+  'query.parent': QueryParentConfig
   'ai.agent': AiAgentConfig
   'output.end': OutputEndConfig
 }
@@ -81,6 +84,7 @@ export const nodeKinds: readonly NodeKindDescriptor[] = [
   queueProcessKind,
   workflowChildKind,
   signalParentKind,
+  queryParentKind,
   aiAgentKind,
   outputEndKind,
 ]

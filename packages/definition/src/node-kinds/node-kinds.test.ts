@@ -20,6 +20,7 @@ const KIND_IDS = [
   'queue.process',
   'workflow.child',
   'signal.parent',
+  'query.parent',
   'ai.agent',
   'output.end',
 ]

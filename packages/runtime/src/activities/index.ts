@@ -7,6 +7,7 @@ import { createAiAgentActivity, type SecretsProvider } from './ai-agent.ts';
 import { createHttpRequestActivity, type FetchFn } from './http-request.ts';
 import type { RecordRunFn } from './record-run.ts';
 import { noStepCache, type StepCacheActivities } from './step-cache.ts';
+import { createQueryWorkflowActivity } from './query-workflow.ts';
 
 export { createHttpRequestActivity, currentAttempt, stepFailure, DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, type FetchFn } from './http-request.ts';
 export { createAiAgentActivity, envSecrets, fillPrompt, type AiEndpoint, type ResolvedPrompt, type SecretsProvider } from './ai-agent.ts';
@@ -45,5 +46,6 @@ export function createStepActivities(options: StepActivitiesOptions) {
     [ACTIVITY_NAMES.recordRun]: options.recordRun,
     [ACTIVITY_NAMES.cacheLookup]: (options.cache ?? noStepCache()).lookup,
     [ACTIVITY_NAMES.cacheStore]: (options.cache ?? noStepCache()).store,
+    [ACTIVITY_NAMES.queryWorkflow]: createQueryWorkflowActivity(),
   };
 }

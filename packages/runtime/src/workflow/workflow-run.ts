@@ -549,6 +549,21 @@ export class RunScope {
     });
   }
 
+  /** `query.parent`: asks the parent run a query (through an activity), when its `workflow.child` node allows it. */
+  queryParent(nodeId: string): Promise<unknown> {
+    return this.step(nodeId, async (step, config) => {
+      const run = this.root.run;
+      const queryName = String(config['queryName'] ?? STATE_QUERY);
+      if (!run.parentWorkflowId) throw ApplicationFailure.nonRetryable('this run was not started by a parent workflow', 'WbNoParent');
+      if (run.parentAllows?.query !== true) {
+        throw ApplicationFailure.nonRetryable('the parent\'s Run workflow node does not allow this child to query it', 'WbParentQueryNotAllowed');
+      }
+      const activities = proxyActivities<StepActivities>({ startToCloseTimeout: 30_000, retry: { maximumAttempts: 3 }, activityId: `${nodeId}#${step.stepNumber}`, summary: nodeId });
+      const output = await activities.wbQueryWorkflow(this.meta(step), { workflowId: run.parentWorkflowId, queryName });
+      return { output };
+    });
+  }
+
   /** `output.end`: builds the run's result; the generated code returns it. */
   end(nodeId: string): Promise<unknown> {
     return this.step(nodeId, async (_step, config) => ({ output: config['output'] ?? {} }));
