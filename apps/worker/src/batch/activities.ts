@@ -6,6 +6,7 @@ import {
   BATCH_FAILURE_TYPES, type BatchActivities, type BatchAsyncRequest, type BatchStepOutcome, type BatchStepPlan,
 } from '@workflow-builder/runtime/batch-contract';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
+import { configSnapshotOf, type ConfigSnapshot } from '@workflow-builder/engine';
 
 export interface BatchActivityOptions {
   /** The API's public base URL: async steps' callback URLs are `<base>/v1/hooks/batch-callbacks/<token>`. */
@@ -75,6 +76,29 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
     if (batches.size >= 1000) batches.delete(batches.keys().next().value!);
     batches.set(batchId, r.rows[0]);
     return r.rows[0];
+  };
+
+  // The definition a compiled version was built from never changes: read it once per version and process (bounded).
+  const definitions = new Map<string, unknown>();
+  const compiledDefinition = async (workflowId: string, version: number): Promise<unknown> => {
+    const key = `${workflowId}:${version}`;
+    if (definitions.has(key)) return definitions.get(key);
+    const r = await sql<{ definition: unknown }>`select coalesce(c.definition, w.definition) as definition
+      from public.workflow_compiled_code c join public.workflows w on w.id = c.workflow_id
+      where c.workflow_id = ${workflowId} and c.version = ${version}`.execute(db);
+    if (definitions.size >= 200) definitions.delete(definitions.keys().next().value!);
+    definitions.set(key, r.rows[0]?.definition ?? null);
+    return r.rows[0]?.definition ?? null;
+  };
+
+  /** As startRun records it: the merged config of every node of the version that runs, and where the layers came from. */
+  const snapshotOf = async (
+    batch: BatchRow, step: string, target: { id: string; version: number }, overrides: Record<string, Record<string, unknown>> | undefined,
+  ): Promise<ConfigSnapshot | null> => {
+    if (!overrides) return null;
+    return configSnapshotOf(await compiledDefinition(target.id, target.version), overrides, {
+      namedConfig: null, clientConfig: { clientId: batch.client_id, workflowSlug: step, workstreamSlug: batch.workstream_slug },
+    });
   };
 
   const registryEntry = async (batch: BatchRow, step: string): Promise<RegistryRow | undefined> => {
@@ -183,6 +207,7 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
     // A retried local activity finds its run already created: reuse it (the child has not started yet).
     let runId = next.status === 'RUNNING' ? next.run_id : null;
     if (!runId) {
+      const snapshot = await snapshotOf(batch, step, { id: target.id, version: target.version }, overrides);
       runId = await db.transaction().execute(async (tx) => {
         const id = randomUUID();
         await sql`
@@ -191,7 +216,7 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
              config_snapshot, created_by)
           values (${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
                   ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
-                  ${overrides ? JSON.stringify(overrides) : null}::jsonb,
+                  ${snapshot ? JSON.stringify(snapshot) : null}::jsonb,
                   coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
                     join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1)))
           `.execute(tx);

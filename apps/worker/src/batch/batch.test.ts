@@ -43,6 +43,7 @@ describe('batch pipelines on the real Temporal server', () => {
   /** When false, the async service accepts the request and never calls back. */
   let callBack = true;
   let clientId: string;
+  let enrichWorkflowId: string;
   let otherProject: TestProject;
   const opts = (): BatchEngineOptions => ({ taskQueue: h.platformTaskQueue });
 
@@ -105,6 +106,7 @@ describe('batch pipelines on the real Temporal server', () => {
 
     const enrich = await h.createWorkflow('enrich-company', enrichDefinition(enrichServer.url, 'main'));
     await h.deploy(enrich);
+    enrichWorkflowId = enrich;
     await addStep(h.project.workstreamSlug, 'enrich', { type: 'sync', workflowId: enrich });
     await addStep(h.project.workstreamSlug, 'score', { type: 'async', url: `${asyncServer.url}/score` });
     await addStep(h.project.workstreamSlug, 'slow_score', { type: 'async', url: `${asyncServer.url}/slow`, timeout: 1 });
@@ -166,9 +168,20 @@ describe('batch pipelines on the real Temporal server', () => {
       select status, channel, client_id, workstream_slug, config_snapshot, context, output from public.user_workflow_run
       where run_id = any(${st.filter((s) => s.run_id).map((s) => s.run_id!)}::uuid[])`.execute(h.db);
     expect(runs.rows).toHaveLength(3);
+    // The same config_snapshot a direct run of the step for this client records: every node's merged config and its layers.
+    const direct = await h.start(enrichWorkflowId, { name: 'Direct' }, { clientId });
+    await h.waitForRun(direct.runId);
+    const directSnapshot = (await sql<{ config_snapshot: unknown }>`
+      select config_snapshot from public.user_workflow_run where run_id = ${direct.runId}`.execute(h.db)).rows[0]!.config_snapshot;
+    expect(directSnapshot).toMatchObject({
+      nodes: { done: { output: { domain: '{{ steps.fetch.output.body.domain }}', tier: 'gold', source: 'main' } } },
+      overrides: { done: { output: { tier: 'gold' } } }, namedConfig: null,
+      clientConfig: { clientId, workflowSlug: 'enrich', workstreamSlug: h.project.workstreamSlug },
+    });
     for (const r of runs.rows) {
       expect(r).toMatchObject({ status: 'completed', channel: 'batch', client_id: clientId, workstream_slug: h.project.workstreamSlug,
-        config_snapshot: { done: { output: { tier: 'gold' } } }, context: { batchId: b.batchId, step: 'enrich' } });
+        context: { batchId: b.batchId, step: 'enrich' } });
+      expect(r.config_snapshot).toEqual(directSnapshot);
     }
     // The step's run was started as a child of the orchestrator.
     const child = await h.client.workflow.getHandle(`wb-${st[0]!.run_id}`).describe();
