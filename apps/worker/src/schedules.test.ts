@@ -92,6 +92,10 @@ describe('schedule triggers become Temporal Schedules', () => {
     expect(api).toMatchObject({ id: created.id, remainingRuns: 3, nextFireTimesSource: 'temporal' });
     expect(api!.nextFireTimes[0]).toMatch(/-01-01T03:00:00\.000Z$/);
     expect(api!.recentActions.length).toBe(1);
+    // Temporal unreachable: the list still answers, with times computed from the cron expression.
+    const offline = await as((tx) => listSchedules(tx, async () => { throw new Error('connect ECONNREFUSED'); }, wf));
+    expect(offline.map((s) => [s.nextFireTimesSource, s.nextFireTimes.length])).toEqual([['computed', 5], ['computed', 5]]);
+    expect(offline[1]!.nextFireTimes[0]).toMatch(/-01-01T03:00:00\.000Z$/);
 
     // Pausing the trigger's schedule and changing max runs.
     await as((tx) => setSchedulePaused(tx, async () => h.client, wf, trigger!.id, true));
