@@ -83,7 +83,15 @@ export interface NodeKindDescriptor<Config = Record<string, unknown>> {
   readonly loop?: { readonly bodyHandle: string; readonly doneHandle: string }
   /** Extra checks the schema cannot express (cron syntax, unique case ids); runs on schema-valid configs only. */
   readonly checkConfig?: CheckOf<Config>
+  /**
+   * Top-level config fields that name a declaration of the workflow (`signalName` → `signals`):
+   * the editor offers the declared names instead of free text.
+   */
+  readonly declaredNameFields?: { readonly [field: string]: DeclarationCollection }
 }
+
+/** The lists of named declarations on a workflow definition that a node's config can name. */
+export type DeclarationCollection = 'signals' | 'queries' | 'workQueues'
 
 /**
  * The output handles of a node of this kind with this (schema-valid) config.

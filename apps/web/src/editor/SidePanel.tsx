@@ -14,6 +14,7 @@ import {
 import type { WorkflowFlowEdge, WorkflowFlowNode, WorkflowNodeData } from '../canvas/flow-types.ts'
 import { nodeOutputHandles } from '../canvas/node-handles.ts'
 import { ConfigForm } from '../forms/ConfigForm.tsx'
+import type { DeclaredNames } from '../forms/declared-names.ts'
 import type { ExpressionReference } from '../forms/expression-references.ts'
 import { problemsToErrorSchema } from '../forms/problem-errors.ts'
 import { SchemaForm } from '../forms/SchemaForm.tsx'
@@ -51,6 +52,7 @@ export function NodePanel({
   node,
   problems,
   references,
+  declarations,
   readOnly,
   onChange,
   onDelete,
@@ -58,6 +60,8 @@ export function NodePanel({
   node: WorkflowFlowNode
   problems: readonly LocatedProblem[]
   references: readonly ExpressionReference[]
+  /** Names declared on the workflow, for config fields that name one. */
+  declarations?: DeclaredNames
   readOnly: boolean
   onChange: (patch: Partial<WorkflowNodeData>, coalesceKey: string) => void
   onDelete: () => void
@@ -111,6 +115,7 @@ export function NodePanel({
             descriptor={descriptor}
             config={config}
             references={references}
+            declarations={declarations}
             problems={problems}
             readOnly={readOnly}
             idPrefix={`cfg-${node.id}`}

@@ -30,6 +30,7 @@ import { createNode, freePosition } from '../canvas/new-node.ts'
 import { nodeTypes } from '../canvas/node-types.ts'
 import { KIND_DRAG_TYPE, Palette } from '../canvas/Palette.tsx'
 import type { PaletteEntry } from '../canvas/palette.ts'
+import { declaredNames } from '../forms/declared-names.ts'
 import { expressionReferences } from '../forms/expression-references.ts'
 import { useDebouncedValue } from '../hooks/useDebouncedValue.ts'
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx'
@@ -178,6 +179,7 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
     () => (selectedNodeId === undefined ? [] : expressionReferences(JSON.parse(vKey) as WorkflowDefinition, selectedNodeId)),
     [vKey, selectedNodeId],
   )
+  const declarations = useMemo(() => declaredNames(JSON.parse(vKey) as WorkflowDefinition), [vKey])
 
   // ---- editing --------------------------------------------------------------------------------
   const addNodeAt = useCallback(
@@ -443,6 +445,7 @@ export function WorkflowEditor({ orgId, workflow, palette, canWrite, onReload }:
         node={selectedNode}
         problems={problemIndex.byNode.get(selectedNode.id) ?? []}
         references={references}
+        declarations={declarations}
         readOnly={readOnly}
         onChange={(patch, key) => changeNode(selectedNode.id, patch, key)}
         onDelete={() => editor.commit((d) => deleteElements(d, [selectedNode.id]))}

@@ -1,10 +1,13 @@
 import { useRef } from 'react'
 import { ariaDescribedByIds, type WidgetProps } from '@rjsf/utils'
+import type { DeclaredNames } from './declared-names.ts'
 import type { ExpressionReference } from './expression-references.ts'
 
 /** What the config form hands its widgets through `formContext`. */
 export interface ConfigFormContext {
   references: readonly ExpressionReference[]
+  /** Names declared on the workflow, for fields that name one (see `DeclaredNameWidget`). */
+  declarations?: DeclaredNames
 }
 
 function referencesOf(registry: WidgetProps['registry']): readonly ExpressionReference[] {

@@ -4,6 +4,7 @@ import type { NodeKindDescriptor } from '@workflow-builder/definition'
 /** Widget and field names registered by the config form. */
 export const EXPRESSION_WIDGET = 'expression'
 export const JSON_VALUE_FIELD = 'jsonValue'
+export const DECLARED_NAME_WIDGET = 'declaredName'
 
 type Json = Record<string, unknown>
 type MutableUi = Record<string, unknown>
@@ -84,13 +85,14 @@ const MULTILINE = new Set(['prompt', 'systemPrompt', 'description'])
 /**
  * uiSchema for a kind's config form: expression fields (from `expressionFields`) use the
  * expression widget with its reference picker, any-JSON-value fields use the JSON value field
- * (which also accepts templates when it is an expression field), prose fields are taller, and
+ * (which also accepts templates when it is an expression field), prose fields are taller, fields
+ * naming a declaration (`declaredNameFields`) are a select of the declared names, and
  * the form renders no submit button (the editor saves the whole workflow).
  *
  * @example
  * configUiSchema(httpRequestKind).headers.additionalProperties['ui:widget'] // 'expression'
  */
-export function configUiSchema(descriptor: Pick<NodeKindDescriptor, 'configSchema' | 'expressionFields'>): UiSchema {
+export function configUiSchema(descriptor: Pick<NodeKindDescriptor, 'configSchema' | 'expressionFields' | 'declaredNameFields'>): UiSchema {
   const schema = configFormSchema(descriptor) as Json
   const ui: MutableUi = { 'ui:submitButtonOptions': { norender: true } }
   markAnyValues(schema, ui)
@@ -111,6 +113,13 @@ export function configUiSchema(descriptor: Pick<NodeKindDescriptor, 'configSchem
     for (const key of Object.keys(properties)) {
       const fieldUi = childUi(ui, key)
       if (MULTILINE.has(key) && fieldUi['ui:widget'] === undefined) fieldUi['ui:widget'] = 'textarea'
+    }
+    // Fields naming a declaration offer the workflow's declared names (given through formContext).
+    for (const [key, collection] of Object.entries(descriptor.declaredNameFields ?? {})) {
+      if (!isObject(properties[key])) continue
+      const fieldUi = childUi(ui, key)
+      fieldUi['ui:widget'] = DECLARED_NAME_WIDGET
+      fieldUi['ui:options'] = { ...(isObject(fieldUi['ui:options']) ? fieldUi['ui:options'] : {}), collection }
     }
   }
   return ui as UiSchema

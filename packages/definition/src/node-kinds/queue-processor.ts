@@ -63,6 +63,7 @@ export const queueProcessKind: NodeKindDescriptor<QueueProcessConfig> = {
     { id: QUEUE_DONE_HANDLE, label: 'Done' },
   ],
   expressionFields: [],
+  declaredNameFields: { queue: 'workQueues' },
   icon: 'list-ordered',
   loop: { bodyHandle: QUEUE_ITEM_HANDLE, doneHandle: QUEUE_DONE_HANDLE },
 }

@@ -53,5 +53,6 @@ export const signalWaitKind: NodeKindDescriptor<SignalWaitConfig> = {
   inputs: 1,
   outputs: (config) => (config.timeoutSeconds === undefined ? [received] : [receivedBranch, timedOut]),
   expressionFields: [],
+  declaredNameFields: { signalName: 'signals' },
   icon: 'bell',
 }
