@@ -57,6 +57,29 @@ export async function stepSlugOfWorkflow(tx: Database, workflowId: string, works
   return found.rows[0]?.slug ?? null;
 }
 
+/**
+ * Checks a step slug a caller named for a run: it must be a registry step of the workstream that
+ * runs this workflow, else its client config (written for another workflow's nodes) would be
+ * applied unchecked, or silently not at all.
+ *
+ * @throws EngineError invalid_input naming `field`.
+ */
+export async function assertStepRunsWorkflow(tx: Database, workflowId: string, workstreamSlug: string, slug: string, field = '/workflowSlug'): Promise<void> {
+  const found = await sql<{ workflow_id: string | null }>`
+    select workflow_id from public.enrichment_registry where slug = ${slug} and workstream_slug = ${workstreamSlug}`.execute(tx);
+  const step = found.rows[0];
+  if (step === undefined) {
+    throw new EngineError('invalid_input', `No step ${slug} in workstream ${workstreamSlug}`, [
+      { field, code: 'unknown_step', message: `no step ${slug} is registered in the workflow's workstream` },
+    ]);
+  }
+  if (step.workflow_id !== workflowId) {
+    throw new EngineError('invalid_input', `Step ${slug} runs another workflow`, [
+      { field, code: 'wrong_workflow', message: `step ${slug} does not run this workflow` },
+    ]);
+  }
+}
+
 /** A named config version picked for a run. */
 export interface NamedConfigChoice {
   name: string;
@@ -126,6 +149,7 @@ export async function resolveRunConfig(
   let clientConfig: ConfigSnapshot['clientConfig'] = null;
   let client: ConfigOverrides | null = null;
   if (req.clientId) {
+    if (req.workflowSlug !== undefined) await assertStepRunsWorkflow(tx, req.workflowId, req.workstreamSlug, req.workflowSlug);
     const slug = req.workflowSlug ?? (await stepSlugOfWorkflow(tx, req.workflowId, req.workstreamSlug));
     if (slug !== null) {
       const key = { clientId: req.clientId, workflowSlug: slug, workstreamSlug: req.workstreamSlug };

@@ -164,6 +164,26 @@ describe('client and named configs in runs', () => {
     expect((await run(workflowId, { clientId: client.id, workflowSlug: first })).output.path).toBe('/first');
   }, 120_000);
 
+  it('workflowSlug must name a step of the workstream that runs this workflow (400, nothing recorded)', async () => {
+    const project = await createProject(t.app, owner);
+    const [workflowId, otherId] = [await deployedWorkflow(project), await deployedWorkflow(project)];
+    const [own, other] = [`own-${uniq()}`, `other-${uniq()}`];
+    await registerStep(own, project, workflowId);
+    await registerStep(other, project, otherId);
+    const client = await api('POST', '/clients', { name: `Epsilon ${uniq()}` });
+    await api('PUT', `/clients/${client.id}/configs/${project.workstreamSlug}/${other}`, { config: { fetch: { url: `${base}/other` } } });
+    const count = () => withAdmin(t.tdb, async (c) => Number((await c.query('select count(*) from public.user_workflow_run where workflow_id = $1', [workflowId])).rows[0].count));
+    const before = await count();
+    const start = (workflowSlug: string) => t.app.inject({
+      method: 'POST', url: `/v1/orgs/${owner.orgId}/workflows/${workflowId}/runs`, headers: owner.headers, payload: { clientId: client.id, workflowSlug },
+    });
+    // The other workflow's step: its client config was checked against the other workflow's nodes.
+    expectProblem(await start(other), 400, 'validation_failed', '/workflowSlug');
+    expectProblem(await start(`missing-${uniq()}`), 400, 'validation_failed', '/workflowSlug');
+    expect(await count(), 'nothing recorded').toBe(before);
+    expect((await run(workflowId, { clientId: client.id, workflowSlug: own })).output.path).toBe('/default');
+  }, 120_000);
+
   it('composite keys: the same step slug in two workstreams resolves to each workstream\'s own workflow and config', async () => {
     const [pa, pb] = [await createProject(t.app, owner), await createProject(t.app, owner)];
     const [wa, wb] = [await deployedWorkflow(pa), await deployedWorkflow(pb)];
