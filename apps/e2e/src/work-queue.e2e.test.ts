@@ -56,11 +56,25 @@ describe('work queues from the run page', () => {
       await queues.getByLabel('Order').last().selectOption('lifo');
       await expect.poll(() => queues.getByRole('group').last().textContent(), { timeout: 20_000 }).not.toContain('declared twice');
 
+      // The consumer node's queue and the wait node's signal are selects of what is declared, unsaved additions included.
+      await page.getByTestId('node-consume').click();
+      const queueSelect = page.getByRole('region', { name: 'Node consume' }).getByLabel(/^Work queue/);
+      await expect.poll(() => queueSelect.locator('option').allTextContents()).toEqual(['Choose a work queue…', 'orders', 'refunds']);
+      await queueSelect.selectOption('refunds');
+      await page.getByTestId('node-wait').click();
+      const signalSelect = page.getByRole('region', { name: 'Node wait' }).getByLabel(/^Signal/);
+      await expect.poll(() => signalSelect.locator('option').allTextContents()).toEqual(['Choose a signal…', 'approve', 'escalate']);
+      expect(await signalSelect.inputValue()).toBe('approve');
+
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await expect.poll(async () => {
-        const wf = await api.get<{ definition: { signals?: Array<{ name: string }>; workQueues?: Array<{ name: string; order?: string }> } }>(`/v1/orgs/${orgId}/workflows/${workflowId}`);
-        return { signals: wf.definition.signals?.map((x) => x.name), queues: wf.definition.workQueues?.map((q) => [q.name, q.order]) };
-      }, { timeout: 20_000 }).toEqual({ signals: ['approve', 'escalate'], queues: [['orders', 'fifo'], ['refunds', 'lifo']] });
+        const wf = await api.get<{ definition: { signals?: Array<{ name: string }>; workQueues?: Array<{ name: string; order?: string }>; nodes: Array<{ id: string; config: { queue?: string } }> } }>(`/v1/orgs/${orgId}/workflows/${workflowId}`);
+        return {
+          signals: wf.definition.signals?.map((x) => x.name),
+          queues: wf.definition.workQueues?.map((q) => [q.name, q.order]),
+          consumes: wf.definition.nodes.find((n) => n.id === 'consume')?.config.queue,
+        };
+      }, { timeout: 20_000 }).toEqual({ signals: ['approve', 'escalate'], queues: [['orders', 'fifo'], ['refunds', 'lifo']], consumes: 'refunds' });
     } finally {
       await finalScreenshot(page, 'declare-messages-in-editor');
     }
