@@ -79,6 +79,17 @@ describe('schedules from the browser', () => {
       expect(await item.getByRole('button', { name: 'Resume' }).count()).toBe(1);
       const listed = await api.get<{ items: Array<{ paused: boolean; cron: string; timezone: string }> }>(`/v1/orgs/${orgId}/workflows/${workflowId}/schedules`);
       expect(listed.items).toMatchObject([{ paused: true, cron: '0 9 * * mon-fri', timezone: 'Asia/Tokyo' }]);
+
+      // Resume, trigger a run now, then delete.
+      await item.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => item.getAttribute('data-state')).toBe('active');
+      await item.getByRole('button', { name: 'Trigger now' }).click();
+      await expect.poll(() => panel.getByText('Run started through the schedule.').count()).toBe(1);
+      await expect.poll(async () => (await api.get<{ items: Array<{ channel: string }> }>(`/v1/orgs/${orgId}/runs?workflowId=${workflowId}`)).items.map((r) => r.channel), { timeout: 30_000 })
+        .toEqual(['schedule']);
+      await item.getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog', { name: 'Delete schedule' }).getByRole('button', { name: 'Delete schedule' }).click();
+      await expect.poll(() => panel.getByText('No schedules').count()).toBe(1);
     } finally {
       await finalScreenshot(page, 'schedules');
       await page.close();
