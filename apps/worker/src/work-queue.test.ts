@@ -124,7 +124,7 @@ describe('work queues on the real Temporal server', () => {
     expect(steps.every((s) => s.status === 'succeeded')).toBe(true);
   });
 
-  it('continue-as-new follows the paths taken before (a signal.wait that timed out) and wbState still lists the earlier steps', async () => {
+  it('continue-as-new follows the paths taken before (a signal.wait that timed out, a switch, an if) and wbState still lists the earlier steps', async () => {
     const at = { x: 0, y: 0 };
     const definition: WorkflowDefinition = {
       ...workQueueDefinition({ continueAsNewEvery: 1 }),
@@ -133,6 +133,10 @@ describe('work queues on the real Temporal server', () => {
         { id: 'start', kind: 'trigger.manual', label: 'Start', config: {}, position: at },
         { id: 'wait', kind: 'signal.wait', label: 'Go?', config: { signalName: 'go', timeoutSeconds: 1 }, position: at },
         { id: 'early', kind: 'output.end', label: 'Early', config: { output: { path: 'received' } }, position: at },
+        { id: 'route', kind: 'branch.switch', label: 'Route', config: { value: '{{ input.route }}', cases: [{ id: 'queue', label: 'Queue', equals: 'queue' }] }, position: at },
+        { id: 'other', kind: 'output.end', label: 'Other', config: { output: { path: 'default' } }, position: at },
+        { id: 'gate', kind: 'branch.if', label: 'Gate', config: { condition: '{{ input.route = "queue" }}' }, position: at },
+        { id: 'closed', kind: 'output.end', label: 'Closed', config: { output: { path: 'false' } }, position: at },
         { id: 'consume', kind: 'queue.process', label: 'Orders', config: { queue: 'orders', continueAsNewEvery: 1 }, position: at },
         { id: 'handle', kind: 'transform', label: 'Handle', config: { mapping: { id: '{{ item.id }}' } }, position: at },
         { id: 'done', kind: 'output.end', label: 'Done', config: { output: { path: 'timeout', processed: '{{ steps.consume.output.processed }}' } }, position: at },
@@ -140,32 +144,38 @@ describe('work queues on the real Temporal server', () => {
       edges: [
         { id: 'e1', source: 'start', target: 'wait' },
         { id: 'e2', source: 'wait', sourceHandle: 'received', target: 'early' },
-        { id: 'e3', source: 'wait', sourceHandle: 'timeout', target: 'consume' },
+        { id: 'e3', source: 'wait', sourceHandle: 'timeout', target: 'route' },
+        { id: 'e6', source: 'route', sourceHandle: 'queue', target: 'gate' },
+        { id: 'e7', source: 'route', sourceHandle: 'default', target: 'other' },
+        { id: 'e8', source: 'gate', sourceHandle: 'true', target: 'consume' },
+        { id: 'e9', source: 'gate', sourceHandle: 'false', target: 'closed' },
         { id: 'e4', source: 'consume', sourceHandle: 'item', target: 'handle' },
         { id: 'e5', source: 'consume', sourceHandle: 'done', target: 'done' },
       ],
     };
     const wf = await h.createWorkflow('queue-after-timeout', definition);
     await h.deploy(wf);
-    const { runId, temporalWorkflowId } = await h.start(wf, {});
+    const { runId, temporalWorkflowId } = await h.start(wf, { route: 'queue' });
     const wfHandle = handle(temporalWorkflowId);
     for (const id of ['p0', 'p1', 'p2']) await wfHandle.signal('orders_add', { id });
-    // One item per Temporal run: three continue-as-new, each replaying the body past the timed-out wait.
+    // One item per Temporal run: three continue-as-new, each replaying the body past the timed-out wait, the switch and the if.
     await expect.poll(async () => (await state(temporalWorkflowId)).processed, { timeout: 30_000 }).toBe(3);
     const live = await wfHandle.query<{ status: string; steps: Array<{ stepNumber: number; nodeId: string; status: string; iterationKey: string | null }> }>('wbState');
     expect(live.status).toBe('running');
     expect(live.steps.map((s) => [s.stepNumber, s.nodeId, s.status, s.iterationKey])).toEqual([
       [1, 'start', 'succeeded', null],
       [2, 'wait', 'succeeded', null],
-      [3, 'consume', 'running', null],
-      [4, 'handle', 'succeeded', 'consume:0'],
-      [5, 'handle', 'succeeded', 'consume:1'],
-      [6, 'handle', 'succeeded', 'consume:2'],
+      [3, 'route', 'succeeded', null],
+      [4, 'gate', 'succeeded', null],
+      [5, 'consume', 'running', null],
+      [6, 'handle', 'succeeded', 'consume:0'],
+      [7, 'handle', 'succeeded', 'consume:1'],
+      [8, 'handle', 'succeeded', 'consume:2'],
     ]);
     await wfHandle.signal('orders_stop');
     expect(await h.waitForRun(runId)).toMatchObject({ status: 'completed', output: { path: 'timeout', processed: 3 } });
     const steps = await h.steps(runId);
-    expect(steps.map((s) => s.node_id)).toEqual(['start', 'wait', 'consume', 'handle', 'handle', 'handle', 'done']);
+    expect(steps.map((s) => s.node_id)).toEqual(['start', 'wait', 'route', 'gate', 'consume', 'handle', 'handle', 'handle', 'done']);
     expect(steps.find((s) => s.node_id === 'wait')!.events.map((e) => e.type)).toEqual(['timeout']);
   });
 
