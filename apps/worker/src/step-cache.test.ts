@@ -90,4 +90,28 @@ describe('step cache', () => {
     expect(calls).toBe(before + 2);
     expect((expired.run.output as { body: { path: string } }).body.path).toBe('/items/3');
   }, 120_000);
+  it('caches only the nodes that ask for it, whatever their ids (toString, constructor are ids like any other)', async () => {
+    // A cached node makes the compiled spec carry a cache map; uncached nodes must not find Object.prototype's members in it.
+    const definition = cachedLookup(server.url, {});
+    definition.nodes.splice(2, 0,
+      { id: 'toString', kind: 'http.request', label: 'Uncached', config: { url: `${server.url}/plain/{{ input.id }}`, method: 'GET' }, position: at(2) },
+      { id: 'constructor', kind: 'http.request', label: 'Uncached too', config: { url: `${server.url}/plain2/{{ input.id }}`, method: 'GET' }, position: at(3) });
+    definition.edges = [
+      { id: 'e1', source: 'start', target: 'lookup' }, { id: 'e2', source: 'lookup', target: 'toString' },
+      { id: 'e3', source: 'toString', target: 'constructor' }, { id: 'e4', source: 'constructor', target: 'done' },
+    ];
+    const wf = await h.createWorkflow('cached-and-plain', definition);
+    await h.deploy(wf);
+    const before = calls;
+    await runOnce(wf, { id: 7 });
+    const { runId } = await h.start(wf, { id: 7 });
+    expect((await h.waitForRun(runId)).status).toBe('completed');
+    // lookup once (then cached); toString and constructor on every run.
+    expect(calls).toBe(before + 1 + 2 * 2);
+    const steps = await h.steps(runId);
+    expect(steps.map((step) => [step.node_id, step.status]).filter(([id]) => id !== 'start' && id !== 'done'))
+      .toEqual([['lookup', 'cached'], ['toString', 'succeeded'], ['constructor', 'succeeded']]);
+    const rows = await sql<{ node_id: string }>`select node_id from public.user_workflow_cache_state where workflow_id = ${wf}`.execute(h.db);
+    expect(rows.rows.map((r) => r.node_id)).toEqual(['lookup']);
+  }, 120_000);
 });

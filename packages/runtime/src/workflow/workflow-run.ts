@@ -288,7 +288,9 @@ export class RunScope {
         activityId: `${nodeId}#${step.stepNumber}`,
         summary: nodeId,
       };
-      const cache = this.root.spec.cache?.[nodeId];
+      // Own keys only: the spec is an object literal, and a node id such as `toString` must not find Object.prototype's member.
+      const caches = this.root.spec.cache;
+      const cache = caches !== undefined && Object.prototype.hasOwnProperty.call(caches, nodeId) ? caches[nodeId] : undefined;
       let cacheKey: string | null = null;
       if (cache !== undefined) {
         // A hit skips the activity: the stored output is the step's output, recorded as `cached`.
