@@ -171,6 +171,7 @@ const CASES: HostileCase[] = [
   { name: 'a batch callback whose error is null', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ error: null }), anonymous: true, status: 400, field: '/error' },
   { name: 'a batch callback with neither result nor error', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({}), anonymous: true, status: 400, field: '/' },
   { name: 'a batch callback with an unknown field', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 1, status: 'ok' }), anonymous: true, status: 400, field: '/status' },
+  { name: 'a 1.5 MB batch callback (over the callback limit, under the general one)', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 'x'.repeat(1_500_000) }), anonymous: true, status: 413, field: '/' },
   { name: 'a 3 MB batch callback', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: 'x'.repeat(3_000_000) }), anonymous: true, status: 413, field: '/' },
   { name: 'a batch callback nested 100 levels', method: 'POST', url: () => `/v1/hooks/batch-callbacks/${'A'.repeat(43)}`, payload: () => ({ result: nested(100) }), anonymous: true, status: 400, field: '/' },
 

@@ -12,11 +12,19 @@ import { CallbackAccepted, CallbackBody, CallbackParams } from './schemas.ts';
  * timeout) authorises; calls are limited per IP like webhooks. `{ result }` completes the step, `{ error }` fails it. 404 for unknown or
  * used tokens, 409 once the step stopped waiting (timed out, cancelled).
  */
+/**
+ * Largest callback body. The result travels to the waiting activity as a Temporal payload, whose
+ * default limit is 2 MB: a body near the API's general 2 MiB limit would be refused by Temporal and
+ * answered 503 again on every retry, where a clear 413 tells the endpoint what is wrong.
+ */
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
+
 export const batchCallbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { public: true, rateLimit: { max: app.env.rateLimits.webhookPerIp.max, timeWindow: app.env.rateLimits.webhookPerIp.windowMs } };
 
   app.post('/:token', {
     config,
+    bodyLimit: MAX_CALLBACK_BYTES,
     schema: {
       tags: ['batches'], security: [],
       summary: 'Callback of an async batch step: { result } completes it, { error } fails it (exactly one). The token comes from the callbackUrl the endpoint received',
