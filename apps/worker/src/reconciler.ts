@@ -5,6 +5,12 @@ import type { temporal } from '@temporalio/proto';
 import type { Database } from '@workflow-builder/db';
 import type { RunContextInfo, RunStatus, StepActivityMeta, StepRecord } from '@workflow-builder/runtime/contract';
 import type { RunRecorder } from './recorder.ts';
+import { failBatch } from './batch/fail-batch.ts';
+
+/** Orchestrator statuses that leave a batch open for good: no workflow code runs any more. */
+const ORCHESTRATOR_GONE: Partial<Record<WorkflowExecutionStatusName, string>> = {
+  FAILED: 'failed', TERMINATED: 'was terminated', TIMED_OUT: 'timed out', CANCELLED: 'was cancelled',
+};
 
 const STATUS: Partial<Record<WorkflowExecutionStatusName, RunStatus>> = {
   COMPLETED: 'completed',
@@ -128,7 +134,12 @@ export class RunReconciler {
   ) {}
 
   start(intervalMs = 5_000): void {
-    const tick = () => { this.running ??= this.reconcileOnce().then(() => {}, (e: unknown) => this.log('reconcile failed', e)).finally(() => { this.running = null; }); };
+    const tick = () => {
+      this.running ??= Promise.all([
+        this.reconcileOnce().catch((e: unknown) => this.log('reconcile failed', e)),
+        this.reconcileBatchesOnce().catch((e: unknown) => this.log('batch reconcile failed', e)),
+      ]).then(() => {}).finally(() => { this.running = null; });
+    };
     tick();
     this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
@@ -168,6 +179,42 @@ export class RunReconciler {
       const error = status === 'completed' ? null : { message: `Run ${status.replace('_', ' ')} (reported by Temporal)` };
       await this.close(run, status, description.closeTime?.toISOString() ?? new Date().toISOString(), steps, error);
       closed++;
+    }
+    return closed;
+  }
+
+  /**
+   * Open batches whose orchestrator execution is closed (terminated or timed out in Temporal, or
+   * failed without recording it) end FAILED with the reason. Returns how many were closed.
+   */
+  async reconcileBatchesOnce(limit = 100): Promise<number> {
+    const open = await sql<{ id: string; temporal_workflow_id: string }>`
+      select id, temporal_workflow_id from public.batches
+      where status in ('PENDING', 'RUNNING', 'PAUSED') and temporal_workflow_id is not null and updated_at < now() - interval '2 seconds'
+      order by updated_at asc limit ${limit}`.execute(this.db);
+    let closed = 0;
+    for (const batch of open.rows) {
+      // The latest run of the chain (continue-as-new and retry-failed keep the workflow id).
+      const gone = async () => {
+        try {
+          return ORCHESTRATOR_GONE[(await this.client.workflow.getHandle(batch.temporal_workflow_id).describe()).status.name];
+        } catch (e) {
+          if ((e as Error).name === 'WorkflowNotFoundError') return undefined;
+          throw e;
+        }
+      };
+      const how = await gone();
+      if (!how) continue;
+      // Under the batch's row lock (retry-failed takes it before it starts a new run): ask again.
+      const failed = await this.db.transaction().execute(async (tx) => {
+        await sql`select id from public.batches where id = ${batch.id} for update`.execute(tx);
+        const still = await gone();
+        return still ? failBatch(tx, batch.id, `the orchestrator workflow ${still} (reported by Temporal)`) : false;
+      });
+      if (failed) {
+        closed++;
+        this.log(`reconciled batch ${batch.id}: orchestrator ${how}`);
+      }
     }
     return closed;
   }

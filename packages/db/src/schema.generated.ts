@@ -74,6 +74,7 @@ export interface Batches {
   concurrency: Generated<number>;
   created_at: Generated<Timestamp>;
   created_by: string | null;
+  error: string | null;
   failed_items: Generated<number>;
   id: Generated<string>;
   org_id: string;

@@ -23,6 +23,8 @@ export interface BatchEngineOptions {
   taskQueue?: string;
   /** Items per orchestrator run before continue-as-new (tests lower it; default 200). */
   itemsPerRun?: number;
+  /** Attempts of the orchestrator's database activities before it fails (tests lower it; default 20). */
+  dbAttempts?: number;
 }
 
 export interface CreateBatchRequest {
@@ -116,7 +118,7 @@ async function validateBatch(tx: Tx, req: CreateBatchRequest): Promise<unknown[]
 }
 
 const orchestratorArgs = (batchId: string, orgId: string, opts: BatchEngineOptions): BatchOrchestratorArgs =>
-  ({ batchId, orgId, ...(opts.itemsPerRun ? { itemsPerRun: opts.itemsPerRun } : {}) });
+  ({ batchId, orgId, ...(opts.itemsPerRun ? { itemsPerRun: opts.itemsPerRun } : {}), ...(opts.dbAttempts ? { dbAttempts: opts.dbAttempts } : {}) });
 
 /**
  * Creates a batch as the caller: validates the request (client, workstream, every blueprint step
@@ -248,11 +250,13 @@ export async function retryFailedBatch(db: Database, temporal: Client, caller: C
     if (b.status === 'CANCELLED' || b.status === 'COMPLETED') throw new EngineError('not_running', `The batch is ${b.status}; it has no failed items to retry`);
     const items = await sql<{ id: string }>`update public.batch_items set status = 'PENDING'
                                             where batch_id = ${batchId} and status = 'FAILED' returning id`.execute(tx);
-    if (!items.rows.length) throw new EngineError('not_running', 'The batch has no failed items');
+    // A batch whose orchestrator failed may have only unclaimed (PENDING) items left: restarting it runs them.
+    const orchestratorFailed = (await sql<{ error: string | null }>`select error from public.batches where id = ${batchId}`.execute(tx)).rows[0]?.error != null;
+    if (!items.rows.length && !orchestratorFailed) throw new EngineError('not_running', 'The batch has no failed items');
     await sql`update public.workflow_states set status = 'PENDING', error = null, started_at = null, ended_at = null
               where batch_id = ${batchId} and status = 'FAILED'`.execute(tx);
     const status: BatchStatus = b.status === 'PAUSED' ? 'PAUSED' : 'RUNNING';
-    await sql`update public.batches set status = ${status}, failed_items = greatest(0, failed_items - ${items.rows.length}) where id = ${batchId}`.execute(tx);
+    await sql`update public.batches set status = ${status}, error = null, failed_items = greatest(0, failed_items - ${items.rows.length}) where id = ${batchId}`.execute(tx);
     try {
       await temporal.workflow.signalWithStart(BATCH_WORKFLOW_TYPE, {
         taskQueue: opts.taskQueue ?? DEFAULT_PLATFORM_TASK_QUEUE,

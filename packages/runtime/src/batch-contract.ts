@@ -48,6 +48,8 @@ export interface BatchOrchestratorArgs {
   orgId: string;
   /** Items dispatched per run before continuing as new (tests lower it). */
   itemsPerRun?: number;
+  /** Attempts of a database activity before the orchestrator fails (default 20; tests lower it). */
+  dbAttempts?: number;
   /** Runs of this orchestrator chain so far (1 for the first), for diagnostics. */
   generation?: number;
 }
@@ -115,6 +117,11 @@ export interface BatchActivities {
   wbBatchFinish(batchId: string): Promise<boolean>;
   /** Cancel: unfinished items and their unfinished states become CANCELLED; the batch CANCELLED. */
   wbBatchCancelRest(batchId: string): Promise<void>;
+  /**
+   * The orchestrator itself failed: the batch ends FAILED with `reason` (batches.error); items and
+   * states in flight fail with it (retry-failed runs them again). No-op once the batch has ended.
+   */
+  wbBatchFail(batchId: string, reason: string): Promise<void>;
 }
 
 /** Body the async step POSTs to its endpoint. */

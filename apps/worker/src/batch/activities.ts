@@ -7,6 +7,7 @@ import {
 } from '@workflow-builder/runtime/batch-contract';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
 import { configSnapshotOf, type ConfigSnapshot } from '@workflow-builder/engine';
+import { failBatch } from './fail-batch.ts';
 
 export interface BatchActivityOptions {
   /** The API's public base URL: async steps' callback URLs are `<base>/v1/hooks/batch-callbacks/<token>`. */
@@ -329,6 +330,10 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
                     where batch_id = ${batchId} and status = 'CANCELLED' and run_id is not null)`.execute(tx);
         await sql`update public.batches set status = 'CANCELLED' where id = ${batchId}`.execute(tx);
       });
+    },
+
+    async wbBatchFail(batchId, reason) {
+      await failBatch(db, batchId, reason);
     },
   };
   return activities;

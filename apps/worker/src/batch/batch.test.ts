@@ -60,6 +60,9 @@ describe('batch pipelines on the real Temporal server', () => {
   const batchRow = async (batchId: string) => (await sql<{ status: string; completed_items: number; failed_items: number; total_items: number }>`
     select status, completed_items, failed_items, total_items from public.batches where id = ${batchId}`.execute(h.db)).rows[0]!;
 
+  const batchError = async (batchId: string) => (await sql<{ error: string | null }>`
+    select error from public.batches where id = ${batchId}`.execute(h.db)).rows[0]!.error;
+
   const waitForBatch = async (batchId: string, statuses: string[], timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -347,13 +350,82 @@ describe('batch pipelines on the real Temporal server', () => {
       await h.stopWorkers();
       expect((await batchRow(b.batchId)).status).toBe('RUNNING');
       await h.startWorkers();
-      expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'COMPLETED', completed_items: 6, failed_items: 0 });
+      const fin = await waitForBatch(b.batchId, ['COMPLETED', 'FAILED']);
+      // On failure, say why (the orchestrator's error, the items' errors).
+      expect(fin, JSON.stringify({ error: await batchError(b.batchId), states: await states(b.batchId) })).toMatchObject({ status: 'COMPLETED', completed_items: 6, failed_items: 0 });
       const st = await states(b.batchId);
       expect(st.map((s) => [s.status, s.attempts])).toEqual(Array.from({ length: 6 }, () => ['SUCCEEDED', 1]));
       const results = await sql<{ n: number }>`select count(*)::int as n from public.enrichment_results where batch_id = ${b.batchId}`.execute(h.db);
       expect(results.rows[0]!.n).toBe(6);
     } finally {
       enrichDelayMs = 0;
+    }
+  });
+
+  it('an orchestrator whose database activity keeps failing ends the batch FAILED with the reason; retry-failed resumes it', async () => {
+    // The store of results refuses this item's result: wbBatchFinishStep fails on every attempt.
+    await withPg(h.tdb.admin, (c) => c.query(`
+      create function public.test_refuse_result() returns trigger language plpgsql as $$
+      begin if new.result->>'domain' = 'dbfail.com' then raise exception 'enrichment store unavailable'; end if; return new; end $$;
+      create trigger test_refuse_result before insert on public.enrichment_results for each row execute function public.test_refuse_result();`));
+    let b: { batchId: string };
+    try {
+      b = await create({ blueprint: ['enrich'], items: [{ name: 'DbFail' }, { name: 'Later' }], concurrency: 1 }, { dbAttempts: 2 });
+      expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED', 'CANCELLED'], 30_000)).toMatchObject({ status: 'FAILED', failed_items: 1, completed_items: 0 });
+      expect(await batchError(b.batchId)).toMatch(/^batch orchestration failed: .*enrichment store unavailable/);
+      // The item in flight failed with the reason; the one never claimed waits for a retry.
+      expect(await itemStatuses(b.batchId)).toEqual(['FAILED', 'PENDING']);
+      const st = await states(b.batchId);
+      expect(st.map((s) => [s.status, s.error === null ? null : /enrichment store unavailable/.test(s.error)])).toEqual([['FAILED', true], ['PENDING', null]]);
+      const wf = await h.client.workflow.getHandle(batchWorkflowIdOf(b.batchId)).describe();
+      expect(wf.status.name).toBe('FAILED');
+    } finally {
+      await withPg(h.tdb.admin, (c) => c.query('drop trigger test_refuse_result on public.enrichment_results; drop function public.test_refuse_result();'));
+    }
+    await expect(retryFailedBatch(h.apiDb, h.client, h.caller, b.batchId, opts())).resolves.toEqual({ status: 'RUNNING', retriedItems: 1 });
+    expect(await batchError(b.batchId)).toBeNull();
+    expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'COMPLETED', completed_items: 2, failed_items: 0 });
+  });
+
+  it('an orchestrator terminated in Temporal: the reconciler ends the batch FAILED with the reason; retry-failed resumes it', async () => {
+    enrichDelayMs = 1500;
+    let b: { batchId: string };
+    try {
+      b = await create({ blueprint: ['enrich'], items: [{ name: 'T1' }, { name: 'T2' }, { name: 'T3' }], concurrency: 1 });
+      await expect.poll(async () => (await states(b.batchId)).map((s) => s.status), { timeout: 15_000 }).toEqual(['RUNNING', 'PENDING', 'PENDING']);
+      await h.client.workflow.getHandle(batchWorkflowIdOf(b.batchId)).terminate('stopped from the Temporal UI');
+      // No workflow code ran to record it.
+      expect((await batchRow(b.batchId)).status).toBe('RUNNING');
+      await expect.poll(async () => {
+        await h.reconciler.reconcileBatchesOnce();
+        return (await batchRow(b.batchId)).status;
+      }, { timeout: 20_000, interval: 500 }).toBe('FAILED');
+      expect(await batchError(b.batchId)).toBe('the orchestrator workflow was terminated (reported by Temporal)');
+      expect(await itemStatuses(b.batchId)).toEqual(['FAILED', 'PENDING', 'PENDING']);
+      expect((await states(b.batchId)).map((s) => [s.status, s.error])).toEqual([
+        ['FAILED', 'the orchestrator workflow was terminated (reported by Temporal)'], ['PENDING', null], ['PENDING', null],
+      ]);
+      // A closed batch is left alone.
+      expect(await h.reconciler.reconcileBatchesOnce()).toBe(0);
+    } finally {
+      enrichDelayMs = 0;
+    }
+    await expect(retryFailedBatch(h.apiDb, h.client, h.caller, b.batchId, opts())).resolves.toEqual({ status: 'RUNNING', retriedItems: 1 });
+    expect(await waitForBatch(b.batchId, ['COMPLETED', 'FAILED'])).toMatchObject({ status: 'COMPLETED', completed_items: 3, failed_items: 0 });
+    expect(await batchError(b.batchId)).toBeNull();
+  });
+
+  it('an orchestrator cancelled in Temporal cancels the batch', async () => {
+    callBack = false;
+    try {
+      const b = await create({ blueprint: ['score'], items: [{ name: 'K1' }, { name: 'K2' }, { name: 'K3' }], concurrency: 1 });
+      await expect.poll(async () => (await states(b.batchId)).map((s) => s.status), { timeout: 15_000 }).toEqual(['RUNNING', 'PENDING', 'PENDING']);
+      await h.client.workflow.getHandle(batchWorkflowIdOf(b.batchId)).cancel();
+      expect((await waitForBatch(b.batchId, ['CANCELLED', 'FAILED', 'COMPLETED'])).status).toBe('CANCELLED');
+      expect(await itemStatuses(b.batchId)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+      expect(await batchError(b.batchId)).toBeNull();
+    } finally {
+      callBack = true;
     }
   });
 

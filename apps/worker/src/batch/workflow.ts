@@ -9,7 +9,7 @@
  */
 import {
   ActivityFailure, ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, ChildWorkflowFailure, condition,
-  continueAsNew, defineQuery, defineSignal, executeChild, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities,
+  ContinueAsNew, continueAsNew, defineQuery, defineSignal, executeChild, isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities,
   setHandler, TimeoutFailure, workflowInfo,
 } from '@temporalio/workflow';
 import {
@@ -18,10 +18,11 @@ import {
 } from '@workflow-builder/runtime/batch-contract';
 
 // Database steps are short: local activities (one marker event each, no task queue round trip).
-const db = proxyLocalActivities<BatchActivities>({
+const dbActivities = (maximumAttempts = 20) => proxyLocalActivities<BatchActivities>({
   startToCloseTimeout: '60s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20 },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts },
 });
+const dbDefault = dbActivities();
 
 /** The async step waits for its callback: the callback timeout is the activity's timeout. */
 const asyncStep = (timeoutSeconds: number) => proxyActivities<BatchActivities>({
@@ -48,8 +49,35 @@ function describeFailure(e: unknown, kind: 'sync' | 'async'): string {
   return message;
 }
 
+/** Why the orchestrator failed, for `batches.error`: the innermost message. */
+function orchestratorFailure(e: unknown): string {
+  let err: unknown = e;
+  let message = e instanceof Error ? e.message : String(e);
+  while (err instanceof Error) {
+    if (err.message && !(err instanceof ActivityFailure)) message = err.message;
+    err = (err as { cause?: unknown }).cause;
+  }
+  return message.startsWith('batch orchestration failed') ? message : `batch orchestration failed: ${message}`;
+}
+
 export async function wbBatchOrchestrator(args: BatchOrchestratorArgs): Promise<{ status: string }> {
+  try {
+    return await orchestrate(args);
+  } catch (e) {
+    if (e instanceof ContinueAsNew) throw e;
+    // Recorded before the run ends, or the batch would stay RUNNING forever. A cancellation from
+    // Temporal (the UI's Cancel) cancels the batch; anything else fails it with the reason. If even
+    // this keeps failing (the database is down), the worker's reconciler closes the batch later.
+    await CancellationScope.nonCancellable(() => (isCancellation(e)
+      ? dbDefault.wbBatchCancelRest(args.batchId)
+      : dbDefault.wbBatchFail(args.batchId, orchestratorFailure(e)))).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function orchestrate(args: BatchOrchestratorArgs): Promise<{ status: string }> {
   const { batchId } = args;
+  const db = args.dbAttempts ? dbActivities(args.dbAttempts) : dbDefault;
   const itemsPerRun = Math.max(1, args.itemsPerRun ?? DEFAULT_ITEMS_PER_RUN);
   const generation = args.generation ?? 1;
   const inFlight = new Map<string, CancellationScope>();

@@ -38,6 +38,8 @@ describe('batches and the enrichment registry through the API', () => {
       req.on('end', () => {
         res.statusCode = 202;
         res.end();
+        // The hanging service accepts and never calls back.
+        if (req.url === '/hang') return;
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { callbackUrl: string; data: { doubled: number } };
         const token = body.callbackUrl.split('/').pop()!;
         tokens.push(token);
@@ -154,6 +156,46 @@ describe('batches and the enrichment registry through the API', () => {
     const retried = await post(`/batches/${batchId}/retry-failed`, {});
     expect(retried.statusCode, retried.body).toBe(202);
     expect(retried.json()).toEqual({ batchId, status: 'RUNNING', retriedItems: 1 });
+
+    // The retried step ran again (and failed again): the item lists both runs, oldest first; runId is the latest.
+    let again: { status: string };
+    do {
+      await new Promise((r) => setTimeout(r, 200));
+      again = (await get(`/batches/${batchId}`)).json();
+    } while (again.status !== 'FAILED' && Date.now() < deadline + 60_000);
+    const failedItem = (await get(`/batches/${batchId}/items?status=FAILED`)).json().items[0] as typeof p1.items[number] & { steps: Array<{ runIds: string[] }> };
+    expect(failedItem.steps[0]).toMatchObject({ step: 'double', status: 'FAILED', attempts: 2 });
+    const [first, second] = failedItem.steps[0]!.runIds;
+    expect(failedItem.steps[0]!.runIds).toHaveLength(2);
+    expect(second).toBe(failedItem.steps[0]!.runId);
+    expect(first).not.toBe(second);
+    const firstRun = (await get(`/runs/${first}`)).json() as { run: { status: string; createdAt: string } };
+    const secondRun = (await get(`/runs/${second}`)).json() as { run: { status: string; createdAt: string } };
+    expect([firstRun.run.status, secondRun.run.status]).toEqual(['failed', 'failed']);
+    expect(firstRun.run.createdAt <= secondRun.run.createdAt).toBe(true);
+    // Steps without runs (async) and items of other batches list none.
+    expect(failedItem.steps[1]!.runIds).toEqual([]);
+    expect(p1.items[1]!.steps.map((st) => (st as unknown as { runIds: string[] }).runIds.length)).toEqual([1, 0]);
+  });
+
+  it('an orchestrator terminated in Temporal: the batch detail shows FAILED with the reason', async () => {
+    const hang = await post('/enrichment-registry', { slug: 'hang', workstreamSlug: project.workstreamSlug, name: 'Hang', type: 'async', asyncEndpointUrl: `${scoreUrl}/hang`, callbackTimeoutSeconds: 300 });
+    expect(hang.statusCode, hang.body).toBe(201);
+    const created = await post('/batches', { clientId, workstreamSlug: project.workstreamSlug, blueprint: ['hang'], items: [{ x: 1 }] });
+    expect(created.statusCode, created.body).toBe(201);
+    const { batchId, temporalWorkflowId } = created.json() as { batchId: string; temporalWorkflowId: string };
+    await expect.poll(async () => (await get(`/batches/${batchId}`)).json().steps[0].states.RUNNING, { timeout: 15_000 }).toBe(1);
+    expect((await get(`/batches/${batchId}`)).json()).toMatchObject({ status: 'RUNNING', error: null });
+    await t.h.client.workflow.getHandle(temporalWorkflowId).terminate('from the Temporal UI');
+    await expect.poll(async () => {
+      await t.h.reconciler.reconcileBatchesOnce();
+      return (await get(`/batches/${batchId}`)).json().status;
+    }, { timeout: 20_000, interval: 500 }).toBe('FAILED');
+    const detail = (await get(`/batches/${batchId}`)).json();
+    expect(detail).toMatchObject({ status: 'FAILED', failedItems: 1, error: 'the orchestrator workflow was terminated (reported by Temporal)' });
+    const item = (await get(`/batches/${batchId}/items`)).json().items[0];
+    expect(item).toMatchObject({ status: 'FAILED', steps: [expect.objectContaining({ status: 'FAILED', error: detail.error })] });
+    expect((await get(`/batches?status=FAILED`)).json().items.find((b: { id: string }) => b.id === batchId)).toMatchObject({ error: detail.error });
   });
 
   it('CSV upload creates one item per row', async () => {

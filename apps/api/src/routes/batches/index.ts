@@ -25,7 +25,7 @@ type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow
 const toDto = (r: Row): Static<typeof Batch> => ({
   id: r.id, orgId: r.org_id, clientId: r.client_id, clientName: r.client_name, workstreamSlug: r.workstream_slug, blueprint: r.blueprint,
   status: r.status as BatchStatus, totalItems: r.total_items, completedItems: r.completed_items, failedItems: r.failed_items,
-  concurrency: r.concurrency, temporalWorkflowId: r.temporal_workflow_id, createdBy: r.created_by,
+  error: r.error, concurrency: r.concurrency, temporalWorkflowId: r.temporal_workflow_id, createdBy: r.created_by,
   createdAt: isoRequired(r.created_at), updatedAt: isoRequired(r.updated_at),
 });
 
@@ -133,7 +133,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:batchId/items', {
     schema: {
-      tags: ['batches'], summary: 'The batch\'s items in upload order, each with its per-step states (status, error, attempts, runId of sync steps, result); filter status; pages by position',
+      tags: ['batches'], summary: 'The batch\'s items in upload order, each with its per-step states (status, error, attempts, runId and all runIds of sync steps, result); filter status; pages by position',
       params: BatchParams, querystring: ListItemsQuery, response: { 200: ItemPage, ...problemResponses },
     },
   }, async (req) => {
@@ -157,12 +157,22 @@ export const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         select distinct on (item_id, workflow_slug) item_id, workflow_slug, result from public.enrichment_results
         where org_id = ${ctx.orgId} and item_id = any(${ids}::uuid[]) order by item_id, workflow_slug, created_at desc`.execute(tx) : { rows: [] };
       const resultOf = new Map(results.rows.map((r) => [`${r.item_id}/${r.workflow_slug}`, r.result]));
+      // Every run of an (item, step), not only the latest the state points at: the orchestrator tags them with their context.
+      const runs = ids.length ? await sql<{ item_id: string; step: string; run_id: string }>`
+        select context->>'itemId' as item_id, context->>'step' as step, run_id from public.user_workflow_run
+        where org_id = ${ctx.orgId} and channel = 'batch' and context->>'itemId' = any(${ids}::text[]) and context @> ${JSON.stringify({ batchId })}::jsonb
+        order by created_at, run_id`.execute(tx) : { rows: [] };
+      const runsOf = new Map<string, string[]>();
+      for (const r of runs.rows) {
+        const key = `${r.item_id}/${r.step}`;
+        runsOf.set(key, [...(runsOf.get(key) ?? []), r.run_id]);
+      }
       const order = new Map(batch.blueprint.map((s, i) => [s, i]));
       const items: Static<typeof BatchItem>[] = page.map((r) => ({
         id: r.id, position: r.position, status: r.status as Static<typeof BatchItem>['status'], data: r.data,
         steps: states.filter((s) => s.item_id === r.id).sort((a, b) => (order.get(a.step_name) ?? 0) - (order.get(b.step_name) ?? 0)).map((s) => ({
           step: s.step_name, status: s.status as Static<typeof BatchItem>['steps'][number]['status'], error: s.error, attempts: s.attempts,
-          runId: s.run_id, startedAt: iso(s.started_at), endedAt: iso(s.ended_at), result: resultOf.get(`${r.id}/${s.step_name}`) ?? null,
+          runId: s.run_id, runIds: runsOf.get(`${r.id}/${s.step_name}`) ?? [], startedAt: iso(s.started_at), endedAt: iso(s.ended_at), result: resultOf.get(`${r.id}/${s.step_name}`) ?? null,
         })),
       }));
       const last = page[page.length - 1];
