@@ -47,6 +47,8 @@ export type ProblemCode =
   | 'duplicate_queue'
   | 'unknown_queue'
   | 'queue_consumed_twice'
+  // JSON Schemas declared on the definition (input, signal parameters, query results, queue items)
+  | 'invalid_pattern'
 
 /**
  * One thing wrong with a workflow definition.

@@ -8,6 +8,7 @@ import type { Problem, ProblemCode } from './problem.ts'
 import { parseDefinition } from './schema.ts'
 import { structureGraph } from './structure.ts'
 import { queueMessageNames } from './work-queues.ts'
+import { schemaPatternProblems } from './schema-patterns.ts'
 
 export type { Problem, ProblemCode } from './problem.ts'
 
@@ -283,6 +284,7 @@ export function validateWorkflow(definition: unknown, options: ValidateOptions =
   if (isObject(settings)) problems.push(...retryProblems(settings['defaultRetry'], { prefix: 'settings.defaultRetry.' }))
   problems.push(...duplicateNames(definition['signals'], 'signals'), ...duplicateNames(definition['queries'], 'queries'))
   problems.push(...workQueueProblems(definition, graph))
+  problems.push(...schemaPatternProblems(definition))
 
   const { triggerIds, problems: triggerProblems } = checkTriggers(graph)
   problems.push(...triggerProblems, ...checkCycles(graph), ...checkReachability(graph, triggerIds), ...checkOutputsConnected(graph))
