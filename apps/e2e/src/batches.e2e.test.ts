@@ -192,13 +192,17 @@ describe('batch pipelines from the browser', () => {
       expect(await actions.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
       expect(await page.getByTestId('item-0-step-double').textContent()).toMatch(/FAILED|Failed/);
       // Retry: the failed items run again (and fail again); each item's step then links to both of its runs.
+      const firstRun = await page.getByRole('link', { name: 'Open run of item 1 step double' }).getAttribute('href');
       await actions.getByRole('button', { name: 'Retry failed (2)' }).click();
-      await expect.poll(() => page.getByRole('link', { name: 'All runs of item 1 step double' }).count(), { timeout: 90_000 }).toBe(1);
+      await expect.poll(() => page.getByRole('link', { name: 'Run 2 of item 1 step double' }).count(), { timeout: 90_000 }).toBe(1);
       await expect.poll(() => page.getByTestId('count-FAILED').getAttribute('data-count'), { timeout: 90_000 }).toBe('2');
-      await page.getByRole('link', { name: 'All runs of item 1 step double' }).click();
-      await page.waitForURL(/\/runs\?q=/);
-      await expect.poll(() => page.locator('[data-testid^="run-row-"]').count()).toBe(2);
-      expect(await page.locator('[data-testid^="run-row-"][data-status="failed"]').count()).toBe(2);
+      // Oldest first: run 1 is the run the step linked to before the retry, run 2 the latest.
+      expect(await page.getByRole('link', { name: 'Run 1 of item 1 step double' }).getAttribute('href')).toBe(firstRun);
+      const secondRun = await page.getByRole('link', { name: 'Run 2 of item 1 step double' }).getAttribute('href');
+      expect(secondRun).not.toBe(firstRun);
+      expect(await page.getByRole('link', { name: 'Open run of item 1 step double' }).getAttribute('href')).toBe(secondRun);
+      await page.getByRole('link', { name: 'Run 1 of item 1 step double' }).click();
+      await page.waitForURL((url) => url.pathname === firstRun);
 
       const list = await newPage(browser);
       await signIn(list.page, viewer);

@@ -86,6 +86,8 @@ export interface Batch {
   totalItems: number
   completedItems: number
   failedItems: number
+  /** Why the batch ended FAILED when its orchestrator failed (terminated, timed out, a database step kept failing); null otherwise. */
+  error: string | null
   concurrency: number
   temporalWorkflowId: string | null
   createdBy: string | null
@@ -109,8 +111,10 @@ export interface BatchItemStep {
   status: StateStatus
   error: string | null
   attempts: number
-  /** The child run of a sync step. */
+  /** The child run of a sync step (the latest). */
   runId: string | null
+  /** Every run of the step for this item, oldest first (a retried step has several). */
+  runIds: string[]
   startedAt: string | null
   endedAt: string | null
   result: unknown

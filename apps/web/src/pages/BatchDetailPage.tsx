@@ -4,6 +4,7 @@ import { controlBatch, getBatch, ITEM_STATUSES, listBatchItems, STATE_STATUSES, 
 import { useOrg } from '../auth/org-context.tsx'
 import { BatchActions } from '../batches/BatchActions.tsx'
 import { BatchProgressBar } from '../batches/BatchProgressBar.tsx'
+import { StepRunLinks } from '../batches/StepRunLinks.tsx'
 import { batchActions, batchProgress, batchStatusStyle, isBatchOpen } from '../batches/batch-status.ts'
 import { useAsync } from '../hooks/useAsync.ts'
 import { usePolling } from '../hooks/usePolling.ts'
@@ -109,6 +110,11 @@ export function BatchDetailPage() {
         />
       </header>
       {pollError !== undefined && <InlineError error={pollError} />}
+      {b.error !== null && (
+        <p role="alert" className="error-text" data-testid="batch-error">
+          The batch stopped: {b.error}
+        </p>
+      )}
 
       <section aria-label="Progress" className="batch-summary">
         <BatchProgressBar progress={progress} />
@@ -230,22 +236,7 @@ function ItemsTable({ orgId, blueprint, items }: { orgId: string; blueprint: rea
                 <td key={slug} data-testid={`item-${item.position}-step-${slug}`} data-status={state.status}>
                   <StatusBadge style={batchStatusStyle(state.status)} status={state.status} />
                   {state.attempts > 1 && <span className="muted"> ×{state.attempts}</span>}
-                  {state.runId !== null && (
-                    <>
-                      {' '}
-                      <Link to={`/orgs/${orgId}/runs/${state.runId}`} aria-label={`Open run of item ${item.position + 1} step ${slug}`}>
-                        run
-                      </Link>
-                    </>
-                  )}
-                  {state.attempts > 1 && state.runId !== null && (
-                    <>
-                      {' · '}
-                      <Link to={runsOf(orgId, item.id, slug)} aria-label={`All runs of item ${item.position + 1} step ${slug}`}>
-                        all runs
-                      </Link>
-                    </>
-                  )}
+                  <StepRunLinks orgId={orgId} itemLabel={String(item.position + 1)} step={slug} runId={state.runId} runIds={state.runIds} />
                   {state.error !== null && <div className="error-text small-text">{state.error}</div>}
                 </td>
               )
@@ -256,9 +247,6 @@ function ItemsTable({ orgId, blueprint, items }: { orgId: string; blueprint: rea
     </table>
   )
 }
-
-/** The runs list filtered to one item's step: a sync step's child runs carry `{ batchId, itemId, step }` as context. */
-const runsOf = (orgId: string, itemId: string, step: string) => `/orgs/${orgId}/runs?q=${encodeURIComponent(JSON.stringify({ itemId, step }))}`
 
 /** One line of the item's data, cut at 80 characters. */
 function preview(data: unknown): string {
