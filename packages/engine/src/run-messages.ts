@@ -7,6 +7,7 @@ import {
 } from '@workflow-builder/definition';
 import { QUEUE_REJECTION_TYPES } from '@workflow-builder/runtime/contract';
 import { EngineError, type EngineProblem } from './errors.ts';
+import { compileDeclaredSchema } from './input-validation.ts';
 import { queryRun, signalRun, updateRun } from './run-control.ts';
 
 /**
@@ -19,12 +20,12 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new Map<string, ValidateFunction>();
 
 /** Problems of `value` against `schema`, each naming its field under `base` (`/body/payload/decision`). */
-export function payloadProblems(schema: JsonSchemaSubset | undefined, value: unknown, base: string): EngineProblem[] {
+export function payloadProblems(schema: JsonSchemaSubset | undefined, value: unknown, base: string, declaredAt = 'schema'): EngineProblem[] {
   if (schema === undefined) return [];
   const key = JSON.stringify(schema);
   let validate = validators.get(key);
   if (validate === undefined) {
-    validate = ajv.compile(schema as object);
+    validate = compileDeclaredSchema(ajv, schema as object, declaredAt);
     if (validators.size > 500) validators.clear();
     validators.set(key, validate);
   }
@@ -66,7 +67,7 @@ export async function sendSignal(db: Database, client: Client, caller: Caller, r
         { field: '/body/name', code: 'unknown_signal', message: known.length ? `must be one of: ${known.join(', ')}` : 'this workflow declares no signals' },
       ]);
     }
-    const problems = payloadProblems(signal?.parametersSchema, payload, '/body/payload');
+    const problems = payloadProblems(signal?.parametersSchema, payload, '/body/payload', `signals.${name}.parametersSchema`);
     if (problems.length) throw new EngineError('invalid_input', `the payload does not match signal "${name}"'s parameters`, problems);
   }
   await signalRun(db, client, caller, runId, name, payload);
@@ -94,7 +95,7 @@ async function queueOf(db: Database, caller: Caller, runId: string, queue: strin
  */
 export async function enqueueItem(db: Database, client: Client, caller: Caller, runId: string, queue: string, item: unknown): Promise<EnqueuedItem> {
   const declaration = await queueOf(db, caller, runId, queue);
-  const problems = payloadProblems(declaration.itemSchema, item, '/body/item');
+  const problems = payloadProblems(declaration.itemSchema, item, '/body/item', `workQueues.${queue}.itemSchema`);
   if (problems.length) throw new EngineError('invalid_input', `the item does not match work queue "${queue}"'s item schema`, problems);
   try {
     const result = await updateRun<{ position: number; size: number }>(db, client, caller, runId, queueMessageNames(queue).enqueue, [item]);
