@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Tx } from '@workflow-builder/db';
+import { assertJsonSchema } from '../../lib/catalog.ts';
 import { inOrg, isoRequired } from '../../lib/context.ts';
 import { isPgError } from '../../lib/pg-errors.ts';
 import { afterCursor, cursorTs, decodeCursor, toPage } from '../../lib/pagination.ts';
@@ -81,6 +82,8 @@ export const enrichmentRegistryRoutes: FastifyPluginAsyncTypebox = async (app) =
     },
   }, async (req, reply) => {
     const b = req.body;
+    // A schema, as components' config schemas are: forms are generated from it.
+    assertJsonSchema(b.configSchema, '/configSchema');
     const row = await inOrg(app, req, req.params.orgId, 'write', async (tx, ctx) => {
       await checkStep(tx, ctx.orgId, { workstreamSlug: b.workstreamSlug, type: b.type, workflowId: b.workflowId ?? null, asyncEndpointUrl: b.asyncEndpointUrl ?? null });
       const taken = await tx.selectFrom('enrichment_registry').select('id').where('slug', '=', b.slug).where('workstream_slug', '=', b.workstreamSlug).executeTakeFirst();
@@ -113,6 +116,7 @@ export const enrichmentRegistryRoutes: FastifyPluginAsyncTypebox = async (app) =
     },
   }, async (req) => {
     const b = req.body;
+    assertJsonSchema(b.configSchema, '/configSchema');
     const row = await inOrg(app, req, req.params.orgId, 'write', async (tx, ctx) => {
       const cur = await find(tx, ctx.orgId, req.params.entryId);
       const type = b.type ?? (cur.type as 'sync' | 'async');
