@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `batcher-${Date.now()}@example.test`, password: 'batcher-password-1' };
@@ -22,14 +22,6 @@ const doubler: WorkflowDefinition = {
     { id: 'e2', source: 'double', target: 'done' },
   ],
 };
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('batch pipelines from the browser', () => {
   let browser: Browser;
@@ -72,7 +64,7 @@ describe('batch pipelines from the browser', () => {
   it('registers a step and shows the API\'s reasons next to the fields', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/steps`);
       await expect.poll(() => page.getByTestId('step-row-double').count()).toBe(1);
       await page.getByRole('button', { name: 'New step' }).click();
@@ -120,7 +112,7 @@ describe('batch pipelines from the browser', () => {
   it('creates a batch from the UI, watches it reach 100 % with every item succeeded, and opens an item\'s run', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/batches`);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Batches' }).waitFor();
       // A step that someone deletes while the dialog is open: the API's reason lands under the blueprint.
@@ -183,7 +175,7 @@ describe('batch pipelines from the browser', () => {
     const created = await api.post<{ batchId: string }>(`/v1/orgs/${orgId}/batches`, { clientId, workstreamSlug: workstream, blueprint: ['double'], csv: 'x\n1\n2\n' });
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
       await expect.poll(() => page.getByTestId('count-FAILED').getAttribute('data-count'), { timeout: 90_000 }).toBe('2');
       const actions = page.getByRole('group', { name: 'Batch actions' });
@@ -205,7 +197,7 @@ describe('batch pipelines from the browser', () => {
       await page.waitForURL((url) => url.pathname === firstRun);
 
       const list = await newPage(browser);
-      await signIn(list.page, viewer);
+      await signInInBrowser(list.page, viewer);
       await list.page.goto(`/orgs/${orgId}/batches`);
       await expect.poll(() => list.page.getByTestId(`batch-row-${created.batchId}`).getAttribute('data-status')).toBe('FAILED');
       expect(await list.page.getByRole('button', { name: 'New batch' }).count()).toBe(0);
@@ -242,7 +234,7 @@ describe('batch pipelines from the browser', () => {
     });
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/batches/${created.batchId}`);
       const status = () => page.locator('h1 .status-badge').getAttribute('data-status');
       const actions = page.getByRole('group', { name: 'Batch actions' });

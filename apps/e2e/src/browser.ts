@@ -39,3 +39,12 @@ export async function signUpViaApi(email: string, password: string, organisation
   });
   if (res.status !== 201 && res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
 }
+
+/** Signs in through the sign-in page and waits to leave it. */
+export async function signInInBrowser(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}

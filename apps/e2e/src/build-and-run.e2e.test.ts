@@ -2,19 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
 import { approvalDefinition } from '@workflow-builder/definition';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `builder-${Date.now()}@example.test`, password: 'builder-password-1' };
 const viewer = { email: `viewer-${Date.now()}@example.test`, password: 'viewer-password-1' };
-
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 /** Drags a palette entry onto the canvas at (x, y) relative to the canvas pane, with the mouse. */
 async function dragFromPalette(page: Page, label: string, x: number, y: number): Promise<void> {
@@ -95,7 +87,7 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
   it('draws a four-node workflow with the mouse, configures it, saves, reloads, deploys, runs and watches it succeed', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/workflows`);
       await page.getByRole('button', { name: 'New workflow' }).click();
       await page.getByLabel('Name').fill('Check the answer');
@@ -163,7 +155,7 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
   it('a viewer opens that run but sees no edit, deploy or run controls', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page, viewer);
+      await signInInBrowser(page, viewer);
       await page.goto(runUrl);
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
       expect(await page.getByRole('group', { name: 'Run actions' }).count()).toBe(0);
@@ -190,7 +182,7 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
 
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/runs/${run.runId}`);
       await expect.poll(() => page.getByTestId('node-wait').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
       await page.getByRole('button', { name: 'Send signal' }).click();
@@ -208,7 +200,7 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
   it('starts a workflow from a template and opens it in the editor', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page, builder);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/workflows`);
       await page.getByRole('button', { name: 'Start from a template' }).click();
       await page.getByRole('button', { name: 'Use template Approval with timeout' }).click();

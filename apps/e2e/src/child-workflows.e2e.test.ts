@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `parent-${Date.now()}@example.test`, password: 'parent-password-1' };
@@ -23,14 +23,6 @@ const parent: WorkflowDefinition = {
   ],
   edges: [{ id: 'e1', source: 'start', target: 'greet' }, { id: 'e2', source: 'greet', target: 'done' }],
 };
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(builder.email);
-  await page.getByLabel('Password').fill(builder.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('parent and child runs in the browser', () => {
   let browser: Browser;
@@ -55,7 +47,7 @@ describe('parent and child runs in the browser', () => {
   it('clicks from the parent run to its child run and back', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/runs/${runId}`);
       await expect.poll(() => page.getByTestId('node-done').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
       const children = page.getByRole('region', { name: 'Child runs' });

@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `configurer-${Date.now()}@example.test`, password: 'configurer-password-1' };
 const at = (x: number) => ({ x: x * 250, y: 0 });
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(builder.email);
-  await page.getByLabel('Password').fill(builder.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('client configs from the browser', () => {
   let browser: Browser;
@@ -57,7 +49,7 @@ describe('client configs from the browser', () => {
   it('create a client, set its step config in the generated form, run for that client: the inspector shows the overridden URL', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/clients`);
       await page.getByLabel('New client').fill('Acme Corp');
       await page.getByRole('button', { name: 'Create client' }).click();
@@ -119,7 +111,7 @@ describe('client configs from the browser', () => {
 
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/runs/${second}`);
       await expect.poll(() => page.getByTestId('node-lookup').getAttribute('data-status'), { timeout: 30_000 }).toBe('cached');
       await page.getByTestId('node-lookup').click();

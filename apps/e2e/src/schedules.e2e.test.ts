@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { WorkflowDefinition } from '@workflow-builder/definition';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `scheduler-${Date.now()}@example.test`, password: 'scheduler-password-1' };
@@ -14,14 +14,6 @@ const report: WorkflowDefinition = {
   ],
   edges: [{ id: 'e1', source: 'start', target: 'done' }],
 };
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(builder.email);
-  await page.getByLabel('Password').fill(builder.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('schedules from the browser', () => {
   let browser: Browser;
@@ -45,7 +37,7 @@ describe('schedules from the browser', () => {
   it('schedules a deployed workflow, shows the reason for an invalid cron, its next fire times, and pauses it', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/workflows/${workflowId}`);
       await page.getByRole('button', { name: 'Schedules' }).click();
       const panel = page.getByRole('dialog', { name: 'Schedules' });

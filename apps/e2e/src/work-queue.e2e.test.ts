@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { workQueueDefinition } from '@workflow-builder/definition';
-import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi } from './browser.ts';
+import { apiUrl, finalScreenshot, launchBrowser, newPage, signUpViaApi, signInInBrowser } from './browser.ts';
 import { ApiClient } from './api-client.ts';
 
 const builder = { email: `queuer-${Date.now()}@example.test`, password: 'queuer-password-1' };
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(builder.email);
-  await page.getByLabel('Password').fill(builder.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('work queues from the run page', () => {
   let browser: Browser;
@@ -37,7 +29,7 @@ describe('work queues from the run page', () => {
   it('declares a signal and a work queue in the editor: problems show under the field, and saving stores them', async () => {
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/workflows/${workflowId}`);
       const side = page.getByRole('region', { name: 'Workflow settings' });
       await expect.poll(() => side.getByLabel('Work queues').getByLabel('Name').inputValue()).toBe('orders');
@@ -84,7 +76,7 @@ describe('work queues from the run page', () => {
     const run = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${workflowId}/runs`, { input: {} });
     const { page } = await newPage(browser);
     try {
-      await signIn(page);
+      await signInInBrowser(page, builder);
       await page.goto(`/orgs/${orgId}/runs/${run.runId}`);
       await expect.poll(() => page.getByTestId('node-consume').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
       const panel = page.getByRole('region', { name: 'Work queue orders' });
