@@ -49,6 +49,11 @@ const reconciler = new RunReconciler(db, client, recorder, log);
 const platform = new PlatformWorker({
   db, connection: await NativeConnection.connect({ address: env.temporalAddress }), namespace: env.temporalNamespace,
   taskQueue: env.platformTaskQueue, publicApiUrl: env.publicApiUrl, identity: `wb-platform@${os.hostname()}:${process.pid}`,
+  onFatal: (error) => {
+    // Batches stall without the platform Worker: exit non-zero so the supervisor restarts us.
+    log('platform worker failed; exiting', error);
+    void shutdown('platform worker failure');
+  },
 });
 
 let stopping = false;
@@ -62,7 +67,7 @@ async function shutdown(signal: string) {
   await recorder.close();
   await clientConnection.close();
   await db.destroy();
-  process.exit(0);
+  process.exit(signal === 'platform worker failure' ? 1 : 0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

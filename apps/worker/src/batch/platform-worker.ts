@@ -11,6 +11,11 @@ export interface PlatformWorkerOptions extends BatchActivityOptions {
   taskQueue: string;
   identity?: string;
   maxCachedWorkflows?: number;
+  /**
+   * Called when the Worker stops on its own (a fatal SDK or connection error), not through stop().
+   * Without a platform Worker every batch stalls, so the process should exit and be restarted.
+   */
+  onFatal?: (error: unknown) => void;
 }
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
@@ -48,13 +53,20 @@ export class PlatformWorker {
       maxCachedWorkflows: o.maxCachedWorkflows ?? 100,
       shutdownGraceTime: '10s',
     });
-    this.done = this.worker.run();
+    const done = this.worker.run();
+    this.done = done;
+    done.then(
+      () => { if (this.done === done && this.worker) this.opts.onFatal?.(new Error('platform worker stopped unexpectedly')); },
+      (error: unknown) => { if (this.done === done) this.opts.onFatal?.(error); },
+    );
   }
 
   async stop(): Promise<void> {
     if (!this.worker) return;
+    const done = this.done;
+    this.done = null;
     this.worker.shutdown();
-    await this.done?.catch(() => {});
+    await done?.catch(() => {});
     this.worker = null;
     // The connection was made for this Worker alone.
     await this.opts.connection.close().catch(() => {});
