@@ -127,19 +127,17 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
   };
 
   const recordOutcome = async (o: BatchStepOutcome): Promise<void> => {
+    if (o.ok) {
+      // One statement (atomic): the state succeeds and its result is stored, only if it was RUNNING.
+      await sql`with done as (
+                  update public.workflow_states set status = 'SUCCEEDED', error = null, ended_at = now()
+                  where item_id = ${o.itemId} and step_name = ${o.step} and status = 'RUNNING' returning org_id, workstream_slug)
+                insert into public.enrichment_results (org_id, batch_id, item_id, workflow_slug, workstream_slug, result)
+                select org_id, ${o.batchId}, ${o.itemId}, ${o.step}, workstream_slug, ${JSON.stringify(o.result === undefined ? null : o.result)}::jsonb
+                from done`.execute(db);
+      return;
+    }
     await db.transaction().execute(async (tx) => {
-      if (o.ok) {
-        const done = await sql<{ org_id: string; workstream_slug: string; run_id: string | null }>`
-          update public.workflow_states set status = 'SUCCEEDED', error = null, ended_at = now()
-          where item_id = ${o.itemId} and step_name = ${o.step} and status = 'RUNNING'
-          returning org_id, workstream_slug, run_id`.execute(tx);
-        const s = done.rows[0];
-        if (!s) return;
-        await sql`insert into public.enrichment_results (org_id, batch_id, item_id, workflow_slug, workstream_slug, result)
-                  values (${s.org_id}, ${o.batchId}, ${o.itemId}, ${o.step}, ${s.workstream_slug},
-                          ${JSON.stringify(o.result === undefined ? null : o.result)}::jsonb)`.execute(tx);
-        return;
-      }
       const status = o.cancelled ? 'CANCELLED' : 'FAILED';
       const error = o.cancelled ? 'cancelled' : (o.error ?? 'failed');
       const failed = await sql<{ run_id: string | null }>`
@@ -163,9 +161,16 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
 
   const nextStep = async (batchId: string, itemId: string, prepare: boolean): Promise<BatchStepPlan> => {
     const batch = await loadBatch(batchId);
-    const states = await sql<{ step_name: string; status: string; run_id: string | null }>`
-      select step_name, status, run_id from public.workflow_states where item_id = ${itemId}`.execute(db);
-    const byStep = new Map(states.rows.map((s) => [s.step_name, s]));
+    // One round trip: the item's states, its data and the latest result of each step (for the input).
+    const view = await sql<{ states: Array<{ step_name: string; status: string; run_id: string | null }>; data: unknown; results: Record<string, unknown> }>`
+      select (select coalesce(json_agg(json_build_object('step_name', step_name, 'status', status, 'run_id', run_id)), '[]'::json)
+                from public.workflow_states where item_id = ${itemId}) as states,
+             (select data from public.batch_items where id = ${itemId}) as data,
+             (select coalesce(jsonb_object_agg(workflow_slug, result), '{}'::jsonb) from (
+                select distinct on (workflow_slug) workflow_slug, result from public.enrichment_results
+                where item_id = ${itemId} order by workflow_slug, created_at desc) r) as results`.execute(db);
+    const { states, data, results } = view.rows[0]!;
+    const byStep = new Map(states.map((s) => [s.step_name, s]));
     const next = batch.blueprint.map((step) => byStep.get(step)).find((s) => s !== undefined && s.status !== 'SUCCEEDED');
     if (!next) {
       // One statement: the item and the counter move together, and only once.
@@ -176,7 +181,22 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
     if (next.status === 'FAILED' || next.status === 'CANCELLED') return { kind: 'done', status: next.status };
     if (!prepare) return { kind: 'done', status: 'CANCELLED' };
     const step = next.step_name;
-    const entry = await registryEntry(batch, step);
+    // One round trip: the registry entry (by the composite key), its workflow's active version and the client's config.
+    const found = await sql<RegistryRow & {
+      wf_id: string | null; project_id: string; execution_timeout_seconds: number; task_queue_name: string;
+      version: number | null; workflow_type: string | null; user_workflow_id: string | null; client_config: unknown;
+    }>`
+      select e.slug, e.type, e.workflow_id, e.async_endpoint_url, e.callback_timeout_seconds,
+             w.id as wf_id, w.project_id, w.execution_timeout_seconds, p.task_queue_name, c.version, c.workflow_type, uw.id as user_workflow_id,
+             (select config from public.client_workflow_configs
+              where client_id = ${batch.client_id} and workflow_slug = ${step} and workstream_slug = ${batch.workstream_slug}) as client_config
+      from public.enrichment_registry e
+      left join public.workflows w on w.id = e.workflow_id and w.org_id = ${batch.org_id}
+      left join public.projects p on p.id = w.project_id
+      left join public.workflow_compiled_code c on c.workflow_id = w.id and c.is_active
+      left join public.user_workflows uw on uw.workflow_id = w.id
+      where e.slug = ${step} and e.workstream_slug = ${batch.workstream_slug} and e.org_id = ${batch.org_id}`.execute(db);
+    const entry = found.rows[0];
     if (!entry) return failWithoutRunning(batchId, itemId, step, `step ${step} is not registered in workstream ${batch.workstream_slug}`);
 
     if (entry.type === 'async') {
@@ -186,52 +206,44 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       return { kind: 'async', step, callbackTimeoutSeconds: entry.callback_timeout_seconds ?? opts.defaultCallbackTimeoutSeconds ?? 3600 };
     }
 
-    const wf = await sql<{ id: string; project_id: string; workstream_slug: string; execution_timeout_seconds: number; task_queue_name: string;
-                           version: number | null; workflow_type: string | null; user_workflow_id: string | null }>`
-      select w.id, w.project_id, w.workstream_slug, w.execution_timeout_seconds, p.task_queue_name, c.version, c.workflow_type, uw.id as user_workflow_id
-      from public.workflows w
-      join public.projects p on p.id = w.project_id
-      left join public.workflow_compiled_code c on c.workflow_id = w.id and c.is_active
-      left join public.user_workflows uw on uw.workflow_id = w.id
-      where w.id = ${entry.workflow_id} and w.org_id = ${batch.org_id}`.execute(db);
-    const target = wf.rows[0];
-    if (!target) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} no longer exists`);
+    if (!entry.wf_id) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} no longer exists`);
+    const target = { id: entry.wf_id, project_id: entry.project_id, version: entry.version, workflow_type: entry.workflow_type };
     if (!target.version || !target.workflow_type) return failWithoutRunning(batchId, itemId, step, `the workflow of step ${step} has no deployed version`);
 
-    const input = await inputOf(batch, itemId, step);
+    const input = stepInput(data ?? {}, batch.blueprint, step, new Map(Object.entries(results)));
     // Per-client overrides of this step in this workstream: { <nodeId>: { ...config } }.
-    const cfg = await sql<{ config: unknown }>`
-      select config from public.client_workflow_configs
-      where client_id = ${batch.client_id} and workflow_slug = ${step} and workstream_slug = ${batch.workstream_slug}`.execute(db);
-    const overrides = isPlainObject(cfg.rows[0]?.config) ? cfg.rows[0].config as Record<string, Record<string, unknown>> : undefined;
+    const overrides = isPlainObject(entry.client_config) ? entry.client_config as Record<string, Record<string, unknown>> : undefined;
 
     // A retried local activity finds its run already created: reuse it (the child has not started yet).
     let runId = next.status === 'RUNNING' ? next.run_id : null;
     if (!runId) {
       const snapshot = await snapshotOf(batch, step, { id: target.id, version: target.version }, overrides);
-      runId = await db.transaction().execute(async (tx) => {
-        const id = randomUUID();
-        await sql`
+      const id = randomUUID();
+      // One statement (atomic): the state moves to RUNNING and points at the run, which is created with its execution row.
+      const created = await sql<{ moved: number }>`
+        with moved as (
+          update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null, error = null, run_id = ${id}
+          where item_id = ${itemId} and step_name = ${step} and status = 'PENDING' returning id),
+        run as (
           insert into public.user_workflow_run
             (run_id, temporal_workflow_id, org_id, project_id, workflow_id, workstream_slug, client_id, status, channel, compiled_version, input, context,
              config_snapshot, created_by)
-          values (${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
-                  ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
-                  ${snapshot ? JSON.stringify(snapshot) : null}::jsonb,
-                  coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
-                    join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1)))
-          `.execute(tx);
-        await sql`
+          select ${id}, ${`wb-${id}`}, ${batch.org_id}, ${target.project_id}, ${target.id}, ${batch.workstream_slug}, ${batch.client_id}, 'pending', 'batch',
+                 ${target.version}, ${JSON.stringify(input)}::jsonb, ${JSON.stringify({ batchId, itemId, step })}::jsonb,
+                 ${snapshot ? JSON.stringify(snapshot) : null}::jsonb,
+                 coalesce(${batch.created_by}::uuid, (select m.user_id from public.organization_members m
+                   join public.user_roles r on r.id = m.role_id where m.org_id = ${batch.org_id} order by r.name = 'admin' desc, m.created_at limit 1))
+          where exists (select 1 from moved)
+          returning run_id),
+        exec as (
           insert into public.workflow_executions
             (org_id, project_id, workstream_slug, workflow_id, user_workflow_id, run_id, client_id, temporal_workflow_id, status, compiled_version, inputs)
-          values (${batch.org_id}, ${target.project_id}, ${batch.workstream_slug}, ${target.id}, ${target.user_workflow_id}, ${id}, ${batch.client_id},
-                  ${`wb-${id}`}, 'pending', ${target.version}, ${JSON.stringify(input)}::jsonb)`.execute(tx);
-        const moved = await sql`update public.workflow_states set status = 'RUNNING', attempts = attempts + 1, started_at = now(), ended_at = null,
-                                  error = null, run_id = ${id}
-                                where item_id = ${itemId} and step_name = ${step} and status = 'PENDING' returning id`.execute(tx);
-        if (!moved.rows.length) throw new Error(`state of ${itemId}/${step} is not PENDING`);
-        return id;
-      });
+          select ${batch.org_id}, ${target.project_id}, ${batch.workstream_slug}, ${target.id}, ${entry.user_workflow_id}::uuid, run.run_id, ${batch.client_id},
+                 ${`wb-${id}`}, 'pending', ${target.version}, ${JSON.stringify(input)}::jsonb
+          from run returning id)
+        select (select count(*) from moved)::int as moved, (select count(*) from exec)::int as execs`.execute(db);
+      if (!created.rows[0]?.moved) throw new Error(`state of ${itemId}/${step} is not PENDING`);
+      runId = id;
     }
     const args: WorkflowRunArgs = {
       input,
@@ -242,8 +254,8 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       ...(overrides ? { configOverrides: overrides } : {}),
     };
     return {
-      kind: 'sync', step, workflowType: target.workflow_type, taskQueue: target.task_queue_name, childWorkflowId: `wb-${runId}`,
-      executionTimeoutSeconds: target.execution_timeout_seconds, args,
+      kind: 'sync', step, workflowType: target.workflow_type, taskQueue: entry.task_queue_name, childWorkflowId: `wb-${runId}`,
+      executionTimeoutSeconds: entry.execution_timeout_seconds, args,
     };
   };
 
