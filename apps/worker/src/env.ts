@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PLATFORM_TASK_QUEUE } from '@workflow-builder/runtime/batch-contract';
+import { egressPolicyFromEnv, type EgressPolicy } from './egress.ts';
 
 /** The worker manager's configuration, read from the environment in this one place. */
 export interface WorkerEnv {
@@ -16,6 +17,8 @@ export interface WorkerEnv {
   platformTaskQueue: string;
   /** The API's public base URL, for async batch steps' callback URLs. */
   publicApiUrl: string;
+  /** What workflows' HTTP calls may reach (WB_EGRESS_BLOCK_PRIVATE, WB_EGRESS_ALLOW_HOSTS). */
+  egress: EgressPolicy;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -29,5 +32,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     logLevel: env.LOG_LEVEL ?? 'info',
     platformTaskQueue: env.WB_PLATFORM_TASK_QUEUE ?? DEFAULT_PLATFORM_TASK_QUEUE,
     publicApiUrl: env.WB_PUBLIC_API_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`,
+    egress: egressPolicyFromEnv(env),
   };
 }

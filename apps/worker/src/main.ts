@@ -12,6 +12,7 @@ import { RunRecorder } from './recorder.ts';
 import { WorkerRegistry } from './registry.ts';
 import { platformSecrets } from './secrets.ts';
 import { platformStepCache } from './step-cache.ts';
+import { egressFetch } from './egress.ts';
 import { servedVersionsFrom } from './versions.ts';
 
 const env = readEnv();
@@ -39,7 +40,7 @@ const manager = new WorkerManager({
   bundler: new WorkflowBundler(env.cacheDir, log),
   recorder,
   registry,
-  activities: createStepActivities({ secrets: platformSecrets(db, box), recordRun: (batch) => recorder.recordRun(batch), cache: platformStepCache(db) }),
+  activities: createStepActivities({ secrets: platformSecrets(db, box), recordRun: (batch) => recorder.recordRun(batch), cache: platformStepCache(db), fetch: egressFetch(env.egress) }),
   versions: servedVersionsFrom(db),
   pollMs: env.pollMs,
   log,
@@ -48,7 +49,7 @@ const reconciler = new RunReconciler(db, client, recorder, log);
 // The batch orchestrator and its activities, on the platform task queue.
 const platform = new PlatformWorker({
   db, connection: await NativeConnection.connect({ address: env.temporalAddress }), namespace: env.temporalNamespace,
-  taskQueue: env.platformTaskQueue, publicApiUrl: env.publicApiUrl, identity: `wb-platform@${os.hostname()}:${process.pid}`,
+  taskQueue: env.platformTaskQueue, publicApiUrl: env.publicApiUrl, fetch: egressFetch(env.egress), identity: `wb-platform@${os.hostname()}:${process.pid}`,
   onFatal: (error) => {
     // Batches stall without the platform Worker: exit non-zero so the supervisor restarts us.
     log('platform worker failed; exiting', error);

@@ -6,6 +6,7 @@ import {
   BATCH_FAILURE_TYPES, type BatchActivities, type BatchAsyncRequest, type BatchStepOutcome, type BatchStepPlan,
 } from '@workflow-builder/runtime/batch-contract';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
+import type { FetchFn } from '@workflow-builder/runtime/activities';
 import { configSnapshotOf, type ConfigSnapshot } from '@workflow-builder/engine';
 import { failBatch } from './fail-batch.ts';
 
@@ -16,6 +17,8 @@ export interface BatchActivityOptions {
   endpointTimeoutMs?: number;
   /** Callback timeout of async steps registered without one. */
   defaultCallbackTimeoutSeconds?: number;
+  /** The fetch for async steps' endpoints (the worker passes its egress-guarded fetch). */
+  fetch?: FetchFn;
 }
 
 interface BatchRow {
@@ -300,7 +303,7 @@ export function createBatchActivities(db: Database, opts: BatchActivityOptions):
       const body: BatchAsyncRequest = { batchId, itemId, step, data: await inputOf(batch, itemId, step), callbackUrl: `${base}/v1/hooks/batch-callbacks/${token}` };
       let res: Response;
       try {
-        res = await fetch(entry.async_endpoint_url, {
+        res = await (opts.fetch ?? fetch)(entry.async_endpoint_url, {
           method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
           signal: AbortSignal.timeout(opts.endpointTimeoutMs ?? 30_000),
         });

@@ -19,6 +19,7 @@ import { WorkerRegistry } from '../registry.ts';
 import { servedVersionsFrom } from '../versions.ts';
 import { platformSecrets } from '../secrets.ts';
 import { platformStepCache } from '../step-cache.ts';
+import { egressFetch, type EgressPolicy } from '../egress.ts';
 
 let runtimeInstalled = false;
 
@@ -60,6 +61,8 @@ export interface StepRow { step_number: number; node_id: string; node_kind: stri
 export interface HarnessOptions {
   /** Base of async batch steps' callback URLs; default http://api.invalid (tests call back directly). */
   publicApiUrl?: string;
+  /** Egress policy of the workers' HTTP calls; default: nothing blocked (tests call local servers). */
+  egress?: EgressPolicy;
 }
 
 export async function startHarness(label: string, options: HarnessOptions = {}): Promise<Harness> {
@@ -90,7 +93,10 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
   const newManager = () => new WorkerManager({
     db, listenUrl: tdb.worker, connect: () => NativeConnection.connect({ address }), namespace, bundler, recorder,
     registry: new WorkerRegistry(db, `test-${label}-${Date.now()}`),
-    activities: createStepActivities({ secrets: platformSecrets(db, secretBoxFromEnv({}).box), recordRun: (b) => recorder.recordRun(b), cache: platformStepCache(db) }),
+    activities: createStepActivities({
+      secrets: platformSecrets(db, secretBoxFromEnv({}).box), recordRun: (b) => recorder.recordRun(b), cache: platformStepCache(db),
+      fetch: egressFetch(options.egress ?? { blockPrivateNetworks: false }),
+    }),
     versions: servedVersionsFrom(db),
     pollMs: 500,
     maxCachedWorkflows: 50,
@@ -107,7 +113,7 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
     async startWorkers() {
       manager = newManager();
       await manager.start();
-      platform = new PlatformWorker({ db, connection: await NativeConnection.connect({ address }), namespace, taskQueue: platformTaskQueue, publicApiUrl, maxCachedWorkflows: 20 });
+      platform = new PlatformWorker({ db, connection: await NativeConnection.connect({ address }), namespace, taskQueue: platformTaskQueue, publicApiUrl, maxCachedWorkflows: 20, fetch: egressFetch(options.egress ?? { blockPrivateNetworks: false }) });
       await platform.start();
     },
     async stopWorkers() {
