@@ -486,11 +486,13 @@ export interface Workflows {
   deployed_at: Timestamp | null;
   description: string | null;
   display_name: string | null;
+  edge_count: Generated<number>;
   execution_timeout_seconds: Generated<number>;
   id: Generated<string>;
   kebab_name: string;
   max_concurrent_executions: Generated<number>;
   name: string;
+  node_count: Generated<number>;
   org_id: string;
   project_id: string;
   status_id: Generated<string>;

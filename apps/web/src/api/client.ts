@@ -141,7 +141,9 @@ export interface WorkflowSummary {
   version: string
   /** Send back on save (optimistic concurrency). */
   definitionVersion: number
+  /** Counts of the saved definition: the list never carries definitions (getWorkflow does). */
   nodeCount: number
+  edgeCount: number
   maxConcurrentExecutions: number
   executionTimeoutSeconds: number
   createdBy: string | null

@@ -255,7 +255,7 @@ export function WorkflowsPage() {
                   <td>
                     <span className={`pill pill-${workflow.status}`}>{workflow.status}</span>
                   </td>
-                  <td>{workflow.nodeCount}</td>
+                  <td title={`${workflow.edgeCount} connection${workflow.edgeCount === 1 ? '' : 's'}`}>{workflow.nodeCount}</td>
                   <td>{formatDateTime(workflow.updatedAt)}</td>
                   <td>{workflow.deployedAt === null ? 'Never' : formatDateTime(workflow.deployedAt)}</td>
                   <td>{workflow.lastUsed === null ? 'Never' : formatDateTime(workflow.lastUsed)}</td>

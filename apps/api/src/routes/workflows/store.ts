@@ -31,9 +31,11 @@ interface WorkflowVersionsTable {
 /** `tx` with `workflow_versions` in its table types. */
 export const withVersions = (tx: Tx) => tx.withTables<{ workflow_versions: WorkflowVersionsTable }>();
 
-const nodeCount = sql<number>`case when jsonb_typeof(w.definition -> 'nodes') = 'array' then jsonb_array_length(w.definition -> 'nodes') else 0 end`;
-
-/** Workflows of the request's organisation visible to the caller (RLS adds visibility). */
+/**
+ * Workflows of the request's organisation visible to the caller (RLS adds visibility). Summary
+ * columns only: node/edge counts are stored generated columns, so listing never reads (detoasts)
+ * a definition; `findWorkflow` adds it for one workflow.
+ */
 export const workflows = (tx: Tx, orgId: string) => tx.selectFrom('workflows as w')
   .innerJoin('workflow_statuses as s', 's.id', 'w.status_id')
   .innerJoin('component_visibility as v', 'v.id', 'w.visibility_id')
@@ -44,7 +46,7 @@ export const workflows = (tx: Tx, orgId: string) => tx.selectFrom('workflows as 
     'w.id', 'w.org_id', 'w.project_id', 'w.workstream_slug', 'w.name', 'w.display_name', 'w.description', 'w.kebab_name',
     'w.version', 'w.definition_version', 'w.max_concurrent_executions', 'w.execution_timeout_seconds', 'w.created_by',
     'w.created_at', 'w.updated_at', 'w.deployed_at', 's.name as status_name', 'v.name as visibility_name',
-    nodeCount.as('node_count'), cursorTs('w.created_at').as('cursor_ts'),
+    'w.node_count', 'w.edge_count', cursorTs('w.created_at').as('cursor_ts'),
   ])
   .where('w.org_id', '=', orgId);
 
@@ -63,7 +65,8 @@ export const summaryDto = (r: WorkflowRow): Static<typeof WorkflowSummary> => ({
   status: r.status_name as WorkflowStatus,
   version: r.version,
   definitionVersion: r.definition_version,
-  nodeCount: Number(r.node_count),
+  nodeCount: r.node_count,
+  edgeCount: r.edge_count,
   maxConcurrentExecutions: r.max_concurrent_executions,
   executionTimeoutSeconds: r.execution_timeout_seconds,
   createdBy: r.created_by,

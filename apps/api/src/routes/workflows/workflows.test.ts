@@ -190,6 +190,30 @@ describe('workflows', () => {
     expectProblem(await t.app.inject({ method: 'GET', url: url(a.id), headers: viewer.headers }), 404, 'not_found', '/params/workflowId');
   });
 
+  it('lists summaries: node/edge counts from stored columns that follow every save, never the definition', async () => {
+    const p = await createProject(t.app, owner);
+    const wf = await createWorkflow(t.app, owner, owner.orgId, p.id, { definition: linearDefinition });
+    const listed = async () => {
+      const res = await t.app.inject({ method: 'GET', url: `${url()}?projectId=${p.id}`, headers: viewer.headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items as Array<Record<string, unknown>>;
+    };
+    const [first] = await listed();
+    expect(first).toMatchObject({ id: wf.id, nodeCount: linearDefinition.nodes.length, edgeCount: linearDefinition.edges.length });
+    expect(first).not.toHaveProperty('definition');
+
+    const saved = await t.app.inject({ method: 'PATCH', url: url(wf.id), headers: owner.headers, payload: { definitionVersion: 1, definition: kitchenSinkDefinition } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json()).toMatchObject({ nodeCount: kitchenSinkDefinition.nodes.length, edgeCount: kitchenSinkDefinition.edges.length });
+    expect((await listed())[0]).toMatchObject({ nodeCount: kitchenSinkDefinition.nodes.length, edgeCount: kitchenSinkDefinition.edges.length });
+
+    // Maintained by Postgres on any write (not only the API's), and 0 for a definition without arrays.
+    await withAdmin(t.tdb, (c) => c.query(`update public.workflows set definition = '{"nodes": {}}'::jsonb where id = $1`, [wf.id]));
+    expect((await listed())[0]).toMatchObject({ nodeCount: 0, edgeCount: 0 });
+    const rows = await withAdmin(t.tdb, (c) => c.query('select node_count, edge_count from public.workflows where id = $1', [wf.id]));
+    expect(rows.rows).toEqual([{ node_count: 0, edge_count: 0 }]);
+  });
+
   it('private workflows are visible to their creator only', async () => {
     const dev = await signUp(t.app, 'dev');
     await addMember(t.app, owner, owner.orgId, dev, 'developer');
