@@ -26,4 +26,12 @@ describe('patterns of declared schemas', () => {
     definition.inputSchema = { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]{2}\\d+$' }, name: { type: 'string', pattern: '^\\p{L}+$' } } }
     expect(patternProblems(definition)).toEqual([])
   })
+
+  it('refuses patterns that can backtrack exponentially (they would run in the API on every run start)', () => {
+    const definition = structuredClone(linearDefinition)
+    definition.inputSchema = { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$' }, b: { type: 'string', pattern: '^([a-z]*)*@x$' }, ok: { type: 'string', pattern: '^[a-z]+@[a-z]+\\.com$' } } }
+    const problems = patternProblems(definition)
+    expect(problems.map((p) => p.field)).toEqual(['inputSchema.properties.a.pattern', 'inputSchema.properties.b.pattern'])
+    expect(problems[0]!.message).toMatch(/exponential time/)
+  })
 })

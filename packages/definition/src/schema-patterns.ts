@@ -4,19 +4,26 @@
  * inputs, signal payloads and queue items, and an invalid one (`(`) would fail every such call
  * with a server error instead of being reported when the workflow is saved and deployed.
  */
+import safeRegex from 'safe-regex2'
 import type { Problem } from './problem.ts'
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
 
-/** Why `pattern` is not a regular expression (as JSON Schema validators compile it: with the `u` flag), or undefined. */
+/**
+ * Why `pattern` cannot be used (as JSON Schema validators compile it: with the `u` flag), or
+ * undefined. Patterns run on every run start, signal and queue item in the API process, so one
+ * that can backtrack exponentially (nested quantifiers, e.g. `(a+)+$`) would let one builder
+ * stall the API for everybody: refused by safe-regex2's star-height check.
+ */
 function patternError(pattern: string): string | undefined {
   try {
     new RegExp(pattern, 'u')
-    return undefined
   } catch (error) {
-    return error instanceof Error ? error.message : String(error)
+    return `not a regular expression: ${error instanceof Error ? error.message : String(error)}`
   }
+  if (!safeRegex(pattern)) return 'may take exponential time on some inputs (nested or too many quantifiers, e.g. (a+)+); simplify it'
+  return undefined
 }
 
 /** Walks one schema (its properties and items); `at` is its field path from the definition root. */
@@ -25,7 +32,7 @@ function walk(schema: unknown, at: string, problems: Problem[], depth = 0): void
   const pattern = schema['pattern']
   if (typeof pattern === 'string') {
     const error = patternError(pattern)
-    if (error !== undefined) problems.push({ field: `${at}.pattern`, code: 'invalid_pattern', message: `not a regular expression: ${error}` })
+    if (error !== undefined) problems.push({ field: `${at}.pattern`, code: 'invalid_pattern', message: error })
   }
   const properties = schema['properties']
   if (isObject(properties)) {
