@@ -13,7 +13,7 @@ import { WorkerRegistry } from './registry.ts';
 import { platformSecrets } from './secrets.ts';
 import { platformStepCache } from './step-cache.ts';
 import { egressFetch } from './egress.ts';
-import { servedVersionsFrom } from './versions.ts';
+import { runtimeSnapshotsFrom, servedVersionsFrom } from './versions.ts';
 
 const env = readEnv();
 const log = (msg: string, extra?: unknown) => {
@@ -37,7 +37,7 @@ const manager = new WorkerManager({
   listenUrl: env.databaseUrl,
   connect: () => NativeConnection.connect({ address: env.temporalAddress }),
   namespace: env.temporalNamespace,
-  bundler: new WorkflowBundler(env.cacheDir, log),
+  bundler: new WorkflowBundler(env.cacheDir, log, runtimeSnapshotsFrom(db)),
   recorder,
   registry,
   activities: createStepActivities({ secrets: platformSecrets(db, box), recordRun: (batch) => recorder.recordRun(batch), cache: platformStepCache(db), fetch: egressFetch(env.egress) }),

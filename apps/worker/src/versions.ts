@@ -16,6 +16,7 @@ interface Row {
   worker_code: string | null;
   package_json: string | null;
   tsconfig_json: string | null;
+  runtime_hash: string | null;
 }
 
 /**
@@ -38,7 +39,7 @@ export function servedVersionsFrom(db: Database) {
         cross join lateral jsonb_array_elements(c.child_versions) child
       )
       select c.org_id, w.project_id, p.task_queue_name, c.workflow_id, c.version, c.is_active, c.workflow_type, c.content_hash,
-             c.workflow_code, c.activities_code, c.worker_code, c.package_json, c.tsconfig_json
+             c.workflow_code, c.activities_code, c.worker_code, c.package_json, c.tsconfig_json, c.runtime_hash
       from served s
       join public.workflow_compiled_code c on c.workflow_id = s.workflow_id and c.version = s.version
       join public.workflows w on w.id = c.workflow_id
@@ -56,6 +57,7 @@ export function servedVersionsFrom(db: Database) {
         workflowType: r.workflow_type,
         contentHash: r.content_hash,
         taskQueue: r.task_queue_name,
+        runtimeHash: r.runtime_hash,
         files: {
           workflowCode: r.workflow_code,
           activitiesCode: r.activities_code ?? '',
@@ -65,5 +67,14 @@ export function servedVersionsFrom(db: Database) {
         },
       },
     }));
+  };
+}
+
+/** The stored runtime snapshots the bundler needs for versions pinned to an older runtime. */
+export function runtimeSnapshotsFrom(db: Database) {
+  return async (hashes: string[]): Promise<Record<string, Record<string, string>>> => {
+    const rows = await sql<{ hash: string; files: Record<string, string> }>`
+      select hash, files from public.runtime_snapshots where hash = any(${hashes}::text[])`.execute(db);
+    return Object.fromEntries(rows.rows.map((r) => [r.hash, r.files]));
   };
 }

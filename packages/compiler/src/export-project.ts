@@ -92,16 +92,64 @@ export function runtimeSourceFiles(): Record<string, string> {
   return { ...files };
 }
 
+let runtimeHashCache: string | undefined;
+
+/**
+ * Hash of `runtimeSourceFiles()` (`filesHash`): the runtime a version is compiled against, stored
+ * with it (`workflow_compiled_code.runtime_hash`, snapshot in `runtime_snapshots`).
+ */
+export function runtimeHash(): string {
+  runtimeHashCache ??= filesHash(runtimeSourceFiles());
+  return runtimeHashCache;
+}
+
+/** Where a pinned runtime snapshot goes in a project tree that holds several runtimes. */
+export function pinnedRuntimeDir(hash: string): string {
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a runtime hash: ${hash}`);
+  return `${PROJECT_PATHS.runtimeDir}-${hash.slice(0, 16)}`;
+}
+
+/**
+ * Moves a runtime snapshot (`src/runtime/...` paths, as `runtimeSourceFiles()` returns them) to
+ * another folder of the project tree; its files import each other relatively, so they need no edit.
+ */
+export function relocateRuntime(files: Readonly<Record<string, string>>, dir: string): Record<string, string> {
+  const prefix = `${PROJECT_PATHS.runtimeDir}/`;
+  const out: Record<string, string> = {};
+  for (const [path, content] of Object.entries(files)) {
+    if (!path.startsWith(prefix)) throw new Error(`runtime snapshot file outside ${prefix}: ${path}`);
+    out[`${dir}/${path.slice(prefix.length)}`] = content;
+  }
+  return out;
+}
+
+// Only import/export statements at the start of a line: user text is emitted as JSON literals,
+// which never start a line, so data that merely looks like an import is left alone.
+const runtimeImportPattern = /^((?:import|export)\s[^'";\n]*?from\s*['"]|import\s*['"])\.\.\/runtime\//gm;
+
+/**
+ * A generated workflow module (in `src/workflows/`) importing the runtime from `dir` instead of
+ * `src/runtime`. The stored code is not changed; the worker rewrites it when it writes the tree.
+ */
+export function rebaseRuntimeImports(workflowCode: string, dir: string): string {
+  const folder = dir.slice(dir.lastIndexOf('/') + 1);
+  return workflowCode.replace(runtimeImportPattern, (_m, head: string) => `${head}../${folder}/`);
+}
+
 /**
  * Every file of a standalone project for one or more compiled workflows of the same project
- * (same task queue), keyed by relative path. Write it to a folder, then `npm install && npm
+ * (same task queue), keyed by relative path; `options.runtime` replaces the current runtime's
+ * files (`src/runtime/...`) with a stored snapshot. Write it to a folder, then `npm install && npm
  * start` runs a worker; or `bundleWorkflowCode({ workflowsPath: <folder>/src/workflows.ts })`.
  *
  * @example
  * const tree = projectFiles(compileWorkflow(definition, meta))
  * for (const [path, content] of Object.entries(tree)) writeFileSync(join(dir, path), content)
  */
-export function projectFiles(compiled: CompiledWorkflow | readonly CompiledWorkflow[]): Record<string, string> {
+export function projectFiles(
+  compiled: CompiledWorkflow | readonly CompiledWorkflow[],
+  options: { runtime?: Readonly<Record<string, string>> } = {},
+): Record<string, string> {
   const list = (Array.isArray(compiled) ? compiled : [compiled]) as readonly CompiledWorkflow[];
   const first = list[0];
   if (first === undefined) throw new Error('projectFiles needs at least one compiled workflow');
@@ -119,7 +167,8 @@ export function projectFiles(compiled: CompiledWorkflow | readonly CompiledWorkf
     [PROJECT_PATHS.activities]: single ? first.files.activitiesCode : renderActivitiesCode(),
     [PROJECT_PATHS.start]: renderStartCode(first.taskQueue, first.workflowType),
     [PROJECT_PATHS.workflowsIndex]: renderWorkflowsIndex(types),
-    ...runtimeSourceFiles(),
+    // A version's own runtime snapshot (its `runtime_hash`), else the current runtime.
+    ...(options.runtime ?? runtimeSourceFiles()),
   };
   for (const item of list) files[workflowModulePath(item.workflowType)] = item.files.workflowCode;
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

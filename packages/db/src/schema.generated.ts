@@ -229,6 +229,12 @@ export interface ProjectSecrets {
   updated_at: Generated<Timestamp>;
 }
 
+export interface RuntimeSnapshots {
+  created_at: Generated<Timestamp>;
+  files: Json;
+  hash: string;
+}
+
 export interface SchemaMigrations {
   name: string;
   timestamp: string;
@@ -407,6 +413,7 @@ export interface WorkflowCompiledCode {
   org_id: string;
   package_json: string | null;
   picked_up_at: Timestamp | null;
+  runtime_hash: string | null;
   tsconfig_json: string | null;
   version: number;
   worker_code: string | null;
@@ -703,6 +710,7 @@ export interface DB {
   organizations: Organizations;
   project_secrets: ProjectSecrets;
   projects: Projects;
+  runtime_snapshots: RuntimeSnapshots;
   schema_migrations: SchemaMigrations;
   schema_migrations_lock: SchemaMigrationsLock;
   task_queues: TaskQueues;

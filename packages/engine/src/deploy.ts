@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '@workflow-builder/db';
 import { compileWorkflow, CompileError, workflowTypeName, type ChildWorkflowRef, type CompiledWorkflow } from '@workflow-builder/compiler';
+import { runtimeHash, runtimeSourceFiles } from '@workflow-builder/compiler/export-project';
 import { parseDefinition, validateWorkflow, type WorkflowDefinition } from '@workflow-builder/definition';
 import { EngineError } from './errors.ts';
 import { queriesToParent, recordChildWorkflows, signalsToParent } from './child-workflows.ts';
@@ -72,6 +73,16 @@ export async function validateForDeploy(tx: Tx, workflowId: string): Promise<{ w
 }
 
 /**
+ * Stores the current runtime's source under its hash (once per hash; the database checks the
+ * hash), so the worker can bundle this version with it after the platform's runtime has changed.
+ */
+async function storeRuntimeSnapshot(tx: Tx, hash: string): Promise<void> {
+  const known = await sql<{ known: boolean }>`select app.runtime_snapshot_known(${hash}) as known`.execute(tx);
+  if (known.rows[0]?.known) return;
+  await sql`select app.store_runtime_snapshot(${hash}, ${JSON.stringify(runtimeSourceFiles())}::jsonb)`.execute(tx);
+}
+
+/**
  * Compiles the saved definition and stores it as the next version in workflow_compiled_code
  * (or reuses the latest version when the generated code is byte-identical). Runs in the caller's
  * transaction, so RLS decides whether the caller may compile this workflow.
@@ -80,8 +91,8 @@ export async function compileAndStore(tx: Tx, workflowId: string): Promise<Compi
   const { workflow, definition, problems } = await validateForDeploy(tx, workflowId);
   if (!definition || problems.length) throw new EngineError('invalid_workflow', `The workflow has problems; fix them before compiling: ${problems.slice(0, 3).map((p) => `${p.nodeId ?? ''} ${p.field} ${p.message}`.trim()).join('; ')}`, problems);
   const children = await childRefs(tx, workflow, definition);
-  const latest = await sql<{ version: number; content_hash: string }>`
-    select version, content_hash from public.workflow_compiled_code where workflow_id = ${workflowId}
+  const latest = await sql<{ version: number; content_hash: string; runtime_hash: string | null }>`
+    select version, content_hash, runtime_hash from public.workflow_compiled_code where workflow_id = ${workflowId}
     order by version desc limit 1`.execute(tx);
   const compileAs = (version: number) => {
     try {
@@ -95,24 +106,27 @@ export async function compileAndStore(tx: Tx, workflowId: string): Promise<Compi
     }
   };
   const last = latest.rows[0];
+  const runtime = runtimeHash();
   if (last) {
-    // The version number is part of the generated code, so compare at the latest version.
+    // The version number is part of the generated code, so compare at the latest version. Code
+    // compiled against another runtime is a new version: the stored one keeps its own runtime.
     const same = compileAs(last.version);
-    if (same.contentHash === last.content_hash) {
+    if (same.contentHash === last.content_hash && last.runtime_hash === runtime) {
       return { version: last.version, contentHash: same.contentHash, workflowType: same.workflowType, reused: true, compiled: same };
     }
   }
   const version = (last?.version ?? 0) + 1;
   const compiled = compileAs(version);
   const childVersions = Object.values(children).map((c) => ({ workflowId: c.workflowId, version: c.version }));
+  await storeRuntimeSnapshot(tx, runtime);
   await sql`
     insert into public.workflow_compiled_code
       (org_id, workflow_id, version, content_hash, workflow_type, workflow_code, activities_code, worker_code,
-       package_json, tsconfig_json, compiled_by, is_active, child_versions, definition)
+       package_json, tsconfig_json, compiled_by, is_active, child_versions, definition, runtime_hash)
     values (${workflow.org_id}, ${workflowId}, ${version}, ${compiled.contentHash}, ${compiled.workflowType},
             ${compiled.files.workflowCode}, ${compiled.files.activitiesCode}, ${compiled.files.workerCode},
             ${compiled.files.packageJson}, ${compiled.files.tsconfigJson}, app.current_user_id(), false,
-            ${JSON.stringify(childVersions)}::jsonb, ${JSON.stringify(definition)}::jsonb)`.execute(tx);
+            ${JSON.stringify(childVersions)}::jsonb, ${JSON.stringify(definition)}::jsonb, ${runtime})`.execute(tx);
   return { version, contentHash: compiled.contentHash, workflowType: compiled.workflowType, reused: false, compiled };
 }
 

@@ -14,6 +14,7 @@ import { createTestDatabase, repoRoot, type TestDatabase } from '@workflow-build
 import type { WorkflowDefinition } from '@workflow-builder/definition';
 import { startTestServer, type TestServer } from '@workflow-builder/runtime/testing';
 import type { WorkflowRunArgs } from '@workflow-builder/runtime/contract';
+import { runtimeHash, runtimeSourceFiles, projectHash } from '@workflow-builder/compiler/export-project';
 import { deployWorkflow } from './deploy.ts';
 import { exportProjectZip } from './export-project.ts';
 
@@ -59,6 +60,7 @@ describe('exported projects run without the platform', () => {
   let server: TestServer;
   let worker: ChildProcess | undefined;
   let dir: string;
+  let wfId: string;
 
   beforeAll(async () => {
     tdb = await createTestDatabase('export');
@@ -77,7 +79,7 @@ describe('exported projects run without the platform', () => {
       res.end(JSON.stringify({ text: `Hello ${decodeURIComponent(req.url.split('/').pop() ?? '')}` }));
     });
     dir = await mkdtemp(path.join(os.tmpdir(), 'wb-export-'));
-    const wfId = await withCaller(db, caller, async (tx) => {
+    wfId = await withCaller(db, caller, async (tx) => {
       const r = await sql<{ id: string }>`insert into public.workflows (org_id, project_id, workstream_slug, name, kebab_name, created_by, definition)
         values (${orgId}, ${setup.project.projectId}, ${setup.project.workstreamSlug}, 'Greeter', 'greeter', app.current_user_id(), ${JSON.stringify(definition(server.url))}::jsonb)
         returning id`.execute(tx);
@@ -130,5 +132,33 @@ describe('exported projects run without the platform', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('ships the runtime the version was compiled against (its stored snapshot), not the current one', async () => {
+    const current = await withCaller(db, caller, (tx) => exportProjectZip(tx, wfId));
+    const file = 'greeter-v1/src/runtime/workflow/workflow-run.ts';
+    expect(strFromU8(unzipSync(current.zip)[file]!)).toBe(runtimeSourceFiles()['src/runtime/workflow/workflow-run.ts']);
+    // Pin v1 to an older runtime (as the worker sees it after a platform upgrade).
+    const old = runtimeSourceFiles();
+    old['src/runtime/workflow/workflow-run.ts'] = `// older runtime\n${old['src/runtime/workflow/workflow-run.ts']}`;
+    const hash = projectHash(old);
+    expect(hash).not.toBe(runtimeHash());
+    await withPg(tdb.admin, async (c) => {
+      await c.query('select app.store_runtime_snapshot($1, $2::jsonb)', [hash, JSON.stringify(old)]);
+      await c.query('update public.workflow_compiled_code set runtime_hash = $1 where workflow_id = $2 and version = 1', [hash, wfId]);
+    });
+    const pinned = await withCaller(db, caller, (tx) => exportProjectZip(tx, wfId));
+    const files = unzipSync(pinned.zip);
+    expect(strFromU8(files[file]!)).toMatch(/^\/\/ older runtime\n/);
+    expect(Object.keys(files).filter((p) => p.includes('/src/runtime/')).sort()).toEqual(Object.keys(old).map((p) => `greeter-v1/${p}`).sort());
+    // Another organisation's caller gets nothing of it.
+    const other = await withPg(tdb.admin, async (c) => {
+      const u = await createUser(c, 'other');
+      const o = await createOrg(c, 'Other');
+      await addMember(c, o, u, 'developer');
+      return { authUserId: u.authUserId, orgId: o };
+    });
+    const leaked = await withCaller(db, other, (tx) => sql<{ files: unknown }>`select app.runtime_snapshot_of(${wfId}, 1) as files`.execute(tx));
+    expect(leaked.rows).toEqual([{ files: null }]);
   });
 });

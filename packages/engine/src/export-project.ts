@@ -6,8 +6,9 @@ import { projectFiles } from '@workflow-builder/compiler/export-project';
 import { EngineError } from './errors.ts';
 
 /**
- * A compiled version as a standalone project (.zip): generated code, the copied runtime, a
- * package.json and a worker; `npm install && npm start` in it runs a worker without the platform.
+ * A compiled version as a standalone project (.zip): generated code, the runtime it was compiled
+ * against (its stored snapshot), a package.json and a worker; `npm install && npm start` in it
+ * runs a worker without the platform.
  */
 export async function exportProjectZip(tx: Tx, workflowId: string, version?: number): Promise<{ fileName: string; zip: Uint8Array }> {
   const r = await sql<{ kebab_name: string; version: number; workflow_type: string; content_hash: string; task_queue_name: string;
@@ -28,9 +29,13 @@ export async function exportProjectZip(tx: Tx, workflowId: string, version?: num
       packageJson: row.package_json ?? '{}', tsconfigJson: row.tsconfig_json ?? '{}',
     },
   };
+  // The runtime this version was compiled against (none stored: compiled before runtimes were
+  // pinned, so it runs on the current one, as the worker does).
+  const snapshot = await sql<{ files: Record<string, string> | null }>`select app.runtime_snapshot_of(${workflowId}, ${row.version}) as files`.execute(tx);
+  const runtime = snapshot.rows[0]?.files ?? undefined;
   const folder = `${row.kebab_name}-v${row.version}`;
   const entries: Record<string, Uint8Array> = {};
   // A fixed timestamp keeps the archive byte-identical for the same version.
-  for (const [p, content] of Object.entries(projectFiles(compiled))) entries[`${folder}/${p}`] = strToU8(content);
+  for (const [p, content] of Object.entries(projectFiles(compiled, { runtime }))) entries[`${folder}/${p}`] = strToU8(content);
   return { fileName: `${folder}.zip`, zip: zipSync(entries, { mtime: new Date('2026-01-01T00:00:00Z') }) };
 }

@@ -16,7 +16,7 @@ import { WorkerManager } from '../manager.ts';
 import { RunReconciler } from '../reconciler.ts';
 import { RunRecorder } from '../recorder.ts';
 import { WorkerRegistry } from '../registry.ts';
-import { servedVersionsFrom } from '../versions.ts';
+import { runtimeSnapshotsFrom, servedVersionsFrom } from '../versions.ts';
 import { platformSecrets } from '../secrets.ts';
 import { platformStepCache } from '../step-cache.ts';
 import { egressFetch, type EgressPolicy } from '../egress.ts';
@@ -85,7 +85,7 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace });
   const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'wb-worker-cache-'));
-  const bundler = new WorkflowBundler(cacheDir);
+  const bundler = new WorkflowBundler(cacheDir, () => {}, runtimeSnapshotsFrom(db));
   const recorder = new RunRecorder(db, 50);
   const caller: Caller = { authUserId: setup.developer.authUserId, orgId: setup.orgId, requestId: `test-${label}` };
   const reconciler = new RunReconciler(db, client, recorder);
