@@ -29,6 +29,12 @@ export interface ApiEnv {
   trustProxy: boolean | string | ((address: string, hop: number) => boolean);
   /** Session lifetime. */
   sessionTtlMs: number;
+  /**
+   * How long this process reuses a resolved session or API token (WB_AUTH_CACHE_TTL_MS, default
+   * 5000, at most 60000; 0 = look up on every request). Revocations through this process apply at
+   * once; another API process may accept a revoked credential for up to this long.
+   */
+  authCacheTtlMs: number;
   /** How long `POST .../deploy` waits for a worker to pick the version up, unless `?wait=` says otherwise (WB_DEPLOY_WAIT_SECONDS, default 15; 0 = do not wait). */
   deployWaitMs: number;
   /** Deadline of `GET .../runs/:runId/query` (WB_RUN_QUERY_TIMEOUT_SECONDS, default 10): a query waits for a worker. */
@@ -101,6 +107,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     secretKeySource: isDevelopmentKey ? 'dev' : 'env',
     trustProxy: trustProxy(env.TRUST_PROXY),
     sessionTtlMs: positiveInt(env, 'WB_SESSION_TTL_HOURS', 24 * 30) * 3_600_000,
+    authCacheTtlMs: Math.min(nonNegativeInt(env, 'WB_AUTH_CACHE_TTL_MS', 5000), 60_000),
     deployWaitMs: Math.min(nonNegativeInt(env, 'WB_DEPLOY_WAIT_SECONDS', 15), 60) * 1000,
     queryTimeoutMs: Math.min(positiveInt(env, 'WB_RUN_QUERY_TIMEOUT_SECONDS', 10), 60) * 1000,
     rateLimits: {

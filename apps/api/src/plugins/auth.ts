@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import { withCaller } from '@workflow-builder/db';
 import { anonymous } from '../lib/anonymous.ts';
-import { looksLikeApiToken, looksLikeSessionToken, sha256 } from '../lib/crypto.ts';
+import { CallerCache } from '../lib/caller-cache.ts';
+import { looksLikeApiToken, looksLikeSessionToken, sha256, sha256Hex } from '../lib/crypto.ts';
 import { unauthorized } from '../lib/problem.ts';
 
 export const SESSION_COOKIE = 'wb_session';
@@ -26,7 +27,17 @@ export interface RequestCaller {
  */
 export type IdentityResolver = (token: string, request: FastifyRequest) => Promise<{ authUserId: string } | null | undefined>;
 
+/** Most credentials kept resolved at once (a few hundred bytes each). */
+const CALLER_CACHE_ENTRIES = 10_000;
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Sessions and API tokens resolved recently, keyed by `callerCacheKey`. Routes that revoke a
+     * credential must forget it here so the revocation applies at once in this process.
+     */
+    callers: CallerCache<RequestCaller>;
+  }
   interface FastifyRequest {
     /** Set by the auth plugin on every `/v1` route that is not `config.public`. */
     caller: RequestCaller | null;
@@ -45,6 +56,10 @@ function bearerToken(request: FastifyRequest): string | null {
   return m[1]!;
 }
 
+/** Cache key of a session cookie or API token (its hash, as the database stores it). */
+export const callerCacheKey = (method: 'session' | 'api_token', secret: string): string =>
+  `${method === 'session' ? 's' : 't'}:${sha256Hex(secret)}`;
+
 /**
  * Resolves `request.caller` from `Authorization: Bearer <token>` (personal API tokens `wbt_...`,
  * then any external resolvers) or the `wb_session` cookie. Routes under `/v1` need a caller
@@ -54,6 +69,8 @@ function bearerToken(request: FastifyRequest): string | null {
 export const authPlugin = fp<{ resolvers?: IdentityResolver[] }>(async (app, opts) => {
   const resolvers = opts.resolvers ?? [];
   app.decorateRequest('caller', null);
+  // External identities are not cached: their resolvers decide (and may cache) themselves.
+  app.decorate('callers', new CallerCache<RequestCaller>(app.env.authCacheTtlMs, CALLER_CACHE_ENTRIES));
 
   const userIdFor = async (authUserId: string, requestId: string): Promise<string | null> => {
     const row = await withCaller(app.db, { authUserId, requestId }, (tx) =>
@@ -66,10 +83,16 @@ export const authPlugin = fp<{ resolvers?: IdentityResolver[] }>(async (app, opt
     if (bearer !== null) {
       if (bearer.startsWith('wbt_')) {
         if (!looksLikeApiToken(bearer)) return null;
+        const key = callerCacheKey('api_token', bearer);
+        const cached = app.callers.get(key);
+        if (cached) return cached;
         const { rows } = await anonymous(app.db, request.id, (tx) =>
           sql<{ auth_user_id: string; user_id: string; token_id: string }>`select * from app.api_token_auth_user(${sha256(bearer)})`.execute(tx));
         const row = rows[0];
-        return row ? { authUserId: row.auth_user_id, userId: row.user_id, method: 'api_token', tokenId: row.token_id } : null;
+        if (!row) return null;
+        const caller: RequestCaller = Object.freeze({ authUserId: row.auth_user_id, userId: row.user_id, method: 'api_token', tokenId: row.token_id });
+        app.callers.set(key, caller);
+        return caller;
       }
       for (const resolver of resolvers) {
         const identity = await resolver(bearer, request);
@@ -83,10 +106,16 @@ export const authPlugin = fp<{ resolvers?: IdentityResolver[] }>(async (app, opt
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie === undefined || cookie === '') return null;
     if (!looksLikeSessionToken(cookie)) return null;
+    const key = callerCacheKey('session', cookie);
+    const cached = app.callers.get(key);
+    if (cached) return cached;
     const { rows } = await anonymous(app.db, request.id, (tx) =>
-      sql<{ auth_user_id: string; user_id: string; session_id: string }>`select * from app.session_auth_user(${sha256(cookie)})`.execute(tx));
+      sql<{ auth_user_id: string; user_id: string; session_id: string; expires_at: Date }>`select * from app.session_auth_user(${sha256(cookie)})`.execute(tx));
     const row = rows[0];
-    return row ? { authUserId: row.auth_user_id, userId: row.user_id, method: 'session', sessionId: row.session_id } : null;
+    if (!row) return null;
+    const caller: RequestCaller = Object.freeze({ authUserId: row.auth_user_id, userId: row.user_id, method: 'session', sessionId: row.session_id });
+    app.callers.set(key, caller, new Date(row.expires_at).getTime());
+    return caller;
   };
 
   app.addHook('onRequest', async (request) => {

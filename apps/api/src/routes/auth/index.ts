@@ -7,7 +7,7 @@ import { unauthorized } from '../../lib/problem.ts';
 import { AttemptLimiter } from '../../lib/attempt-limiter.ts';
 import { asAnonymous, asUser, isoRequired, iso } from '../../lib/context.ts';
 import { orgSlugFromName } from '../../lib/slug.ts';
-import { SESSION_COOKIE, callerOf } from '../../plugins/auth.ts';
+import { SESSION_COOKIE, callerCacheKey, callerOf } from '../../plugins/auth.ts';
 import { NoContent, problemResponses, type Role } from '../../schemas/common.ts';
 import { MeResponse, RevokedSessions, SignInBody, SignInResponse, SignUpBody, SignUpResponse } from './schemas.ts';
 
@@ -106,6 +106,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token && looksLikeSessionToken(token)) {
       await asAnonymous(app, req, (tx) => sql`select app.delete_session(${sha256(token)})`.execute(tx));
+      app.callers.delete(callerCacheKey('session', token));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https' });
     return reply.code(204).send(null);
@@ -119,6 +120,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => {
     const { rows } = await asUser(app, req, (tx) => sql<{ revoked: number }>`select app.delete_my_sessions() as revoked`.execute(tx));
+    const { authUserId } = callerOf(req);
+    app.callers.deleteWhere((c) => c.method === 'session' && c.authUserId === authUserId);
     reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https' });
     return { revoked: rows[0]?.revoked ?? 0 };
   });

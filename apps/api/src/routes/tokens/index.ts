@@ -52,6 +52,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: TokenParams, response: { 204: NoContent, ...problemResponses } },
   }, async (req, reply) => {
     const { rows } = await asUser(app, req, (tx) => sql<{ revoked: boolean }>`select app.revoke_api_token(${req.params.tokenId}) as revoked`.execute(tx));
+    app.callers.deleteWhere((c) => c.tokenId === req.params.tokenId);
     if (!rows[0]?.revoked) throw notFound('API token', '/params/tokenId');
     return reply.code(204).send(null);
   });
