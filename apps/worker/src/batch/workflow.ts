@@ -86,6 +86,10 @@ async function orchestrate(args: BatchOrchestratorArgs): Promise<{ status: strin
   let wake = false;
   let dispatched = 0;
   let fatal: unknown;
+  // The batch is being cancelled: by the cancel signal, or by a cancellation of this workflow from
+  // Temporal (the UI's Cancel), which cancels the in-flight items' scopes without the signal.
+  const root = CancellationScope.current();
+  const cancelling = () => cancelled || root.consideredCancelled;
   // Bumped by every signal and every finished item: the main loop waits for it to change.
   let tick = 0;
 
@@ -131,10 +135,10 @@ async function orchestrate(args: BatchOrchestratorArgs): Promise<{ status: strin
       try {
         outcome = { batchId, itemId, step: plan.step, ok: true, result: await runStep(itemId, plan) };
       } catch (e) {
-        outcome = { batchId, itemId, step: plan.step, ok: false, error: describeFailure(e, plan.kind), cancelled: cancelled && isCancellation(e) };
+        outcome = { batchId, itemId, step: plan.step, ok: false, error: describeFailure(e, plan.kind), cancelled: cancelling() && isCancellation(e) };
       }
       // Recorded even when the batch is being cancelled; one round trip also prepares the next step.
-      const next = { ...outcome, prepareNext: !cancelled };
+      const next = { ...outcome, prepareNext: !cancelling() };
       plan = await CancellationScope.nonCancellable(() => db.wbBatchFinishStep(next));
     }
   };
