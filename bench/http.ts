@@ -457,7 +457,11 @@ async function explainPlans(apiDbUrl: string, authUserId: string, caller: Accoun
   return out;
 }
 
-/** apps/api/src/routes/workflows/store.ts `workflows()` (copied: importing it drags in the API's Fastify types). */
+/**
+ * apps/api/src/routes/workflows/store.ts `workflows()` (copied: importing it drags in the API's Fastify
+ * types), without the user_workflows join. Before migration 20260105000800 it counted nodes with
+ * this expression (experiment 3 measures it); it now reads the stored columns.
+ */
 const nodeCount = sql<number>`case when jsonb_typeof(w.definition -> 'nodes') = 'array' then jsonb_array_length(w.definition -> 'nodes') else 0 end`;
 const workflowsQuery = (tx: Tx, orgId: string) => tx.selectFrom('workflows as w')
   .innerJoin('workflow_statuses as s', 's.id', 'w.status_id')
@@ -466,7 +470,7 @@ const workflowsQuery = (tx: Tx, orgId: string) => tx.selectFrom('workflows as w'
     'w.id', 'w.org_id', 'w.project_id', 'w.workstream_slug', 'w.name', 'w.display_name', 'w.description', 'w.kebab_name',
     'w.version', 'w.definition_version', 'w.max_concurrent_executions', 'w.execution_timeout_seconds', 'w.created_by',
     'w.created_at', 'w.updated_at', 'w.deployed_at', 's.name as status_name', 'v.name as visibility_name',
-    nodeCount.as('node_count'), cursorTs('w.created_at').as('cursor_ts'),
+    'w.node_count', 'w.edge_count', cursorTs('w.created_at').as('cursor_ts'),
   ])
   .where('w.org_id', '=', orgId);
 
@@ -606,14 +610,15 @@ async function saveBreakdown(apiUrl: string, apiDbUrl: string, caller: Account, 
 }
 
 /**
- * Index changes tried on this database only (the migrations are not touched), each measured
- * before and after:
+ * Index changes measured on this database, each before and after (2 and 3 have since become
+ * migrations 20260105000900 and 20260105000800; they are measured without, then with them):
  *   1. runs context search: a GIN index on (org_id, context) with btree_gin, so the org filter is
  *      applied inside the index instead of walking the org's runs newest first;
  *   2. the worker's polls (versions.ts servedVersionsFrom every WB_DEPLOY_POLL_MS, reconciler.ts
  *      every 5 s) filter `status in ('pending', 'running')` with no index that leads with status:
  *      partial indexes on the open runs;
- *   3. the workflows list's node_count (jsonb_array_length of each definition, detoasted).
+ *   3. the workflows list's node_count (jsonb_array_length of each definition, detoasted) vs
+ *      the stored node_count / edge_count columns.
  */
 async function schemaExperiments(db: { admin: string; api: string; worker: string }, authUserId: string, caller: Account, context: string,
   rerun: (scenario: string) => Promise<ScenarioResult | null>): Promise<Record<string, unknown>> {
@@ -628,6 +633,7 @@ async function schemaExperiments(db: { admin: string; api: string; worker: strin
     .where('r.org_id', '=', orgId).where(sql<boolean>`r.context @> ${context}::jsonb`)
     .orderBy('r.created_at', 'desc').orderBy('r.run_id', 'desc').limit(51).compile();
   const wfList = workflowsQuery(tx, orgId).orderBy('w.created_at', 'desc').orderBy('w.id', 'desc').limit(51).compile();
+  const wfListCounted = workflowsQuery(tx, orgId).select(nodeCount.as('counted_nodes')).orderBy('w.created_at', 'desc').orderBy('w.id', 'desc').limit(51).compile();
   await apiDb.destroy();
   const explainAsCaller = (text: string, values: readonly unknown[], setup: string[] = []) => asApiCaller(db.api, authUserId, orgId, async (c) => {
     for (const st of setup) await c.query(st);
@@ -706,12 +712,18 @@ async function schemaExperiments(db: { admin: string; api: string; worker: strin
       where status in ('pending', 'running') and created_at < now() - interval '2 seconds'
       order by updated_at asc limit 200`;
   try {
+    // Without, then with, the partial indexes of migration 20260105000900_open_run_indexes.sql.
+    await owner(async (c) => {
+      await c.query('drop index if exists public.idx_user_workflow_run_open_versions');
+      await c.query('drop index if exists public.idx_user_workflow_run_open_updated');
+      await c.query('analyze public.user_workflow_run');
+    });
     const sBefore = await explainAsWorker(served);
     const rBefore = await explainAsWorker(reconcile);
     await owner(async (c) => {
-      await c.query(`create index bench_run_open_versions on public.user_workflow_run (workflow_id, compiled_version)
+      await c.query(`create index idx_user_workflow_run_open_versions on public.user_workflow_run (workflow_id, compiled_version)
         where status in ('pending', 'running') and compiled_version is not null`);
-      await c.query(`create index bench_run_open_updated on public.user_workflow_run (updated_at) where status in ('pending', 'running')`);
+      await c.query(`create index idx_user_workflow_run_open_updated on public.user_workflow_run (updated_at) where status in ('pending', 'running')`);
       await c.query('analyze public.user_workflow_run');
     });
     const sAfter = await explainAsWorker(served);
@@ -721,21 +733,16 @@ async function schemaExperiments(db: { admin: string; api: string; worker: strin
       reconciler: { beforeMs: executionMs(rBefore), afterMs: executionMs(rAfter), beforePlan: rBefore, afterPlan: rAfter },
     };
     log(`experiment 2: servedVersions ${executionMs(sBefore)} -> ${executionMs(sAfter)} ms; reconciler ${executionMs(rBefore)} -> ${executionMs(rAfter)} ms`);
-    await owner(async (c) => {
-      await c.query('drop index public.bench_run_open_versions');
-      await c.query('drop index public.bench_run_open_updated');
-    });
   } catch (e) {
     out.workerPolls = { error: String(e) };
   }
 
-  // 3. node_count in the workflows list.
+  // 3. node_count in the workflows list: counted from each definition (before 20260105000800) vs stored.
   try {
-    const withCount = await explainAsCaller(wfList.sql, wfList.parameters);
-    const noCountSql = wfList.sql.replace(/case when jsonb_typeof\(w\.definition -> 'nodes'\) = 'array' then jsonb_array_length\(w\.definition -> 'nodes'\) else 0 end/, '0');
-    const withoutCount = await explainAsCaller(noCountSql, wfList.parameters);
-    out.workflowsNodeCount = { withNodeCountMs: executionMs(withCount), withoutNodeCountMs: executionMs(withoutCount), replaced: noCountSql !== wfList.sql };
-    log(`experiment 3: workflows list ${executionMs(withCount)} ms with node_count, ${executionMs(withoutCount)} ms without`);
+    const withCount = await explainAsCaller(wfListCounted.sql, wfListCounted.parameters);
+    const withoutCount = await explainAsCaller(wfList.sql, wfList.parameters);
+    out.workflowsNodeCount = { countedFromDefinitionMs: executionMs(withCount), storedColumnsMs: executionMs(withoutCount) };
+    log(`experiment 3: workflows list ${executionMs(withCount)} ms counting each definition's nodes, ${executionMs(withoutCount)} ms with the stored counts`);
   } catch (e) {
     out.workflowsNodeCount = { error: String(e) };
   }
