@@ -150,6 +150,34 @@ export class RunReconciler {
     await this.running;
   }
 
+  /**
+   * Which of these workflow ids Temporal's visibility lists with a closed (not continued-as-new)
+   * execution, and which it lists at all: one list call per pass instead of a describe per open
+   * run (runs waiting on a signal for days were described every few seconds). Null when the list
+   * fails (e.g. a server without advanced visibility): then every candidate is described.
+   */
+  private async visibility(ids: string[]): Promise<{ closed: Set<string>; seen: Set<string> } | null> {
+    if (ids.length === 0) return { closed: new Set(), seen: new Set() };
+    const quoted = ids.map((id) => `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+    const closed = new Set<string>();
+    const seen = new Set<string>();
+    try {
+      for await (const wf of this.client.workflow.list({ query: `WorkflowId IN (${quoted}) AND ExecutionStatus != 'ContinuedAsNew'` })) {
+        seen.add(wf.workflowId);
+        if (wf.status.name !== 'RUNNING') closed.add(wf.workflowId);
+      }
+      return { closed, seen };
+    } catch (e) {
+      this.log('visibility list failed; describing each open execution', e);
+      return null;
+    }
+  }
+
+  /** Whether a candidate needs a describe: listed as closed, or not listed at all once old enough to have been. */
+  private static worthDescribing(v: { closed: Set<string>; seen: Set<string> } | null, id: string, createdAt: Date): boolean {
+    return v === null || v.closed.has(id) || (!v.seen.has(id) && Date.now() - createdAt.getTime() > 60_000);
+  }
+
   /** One pass over open runs; returns how many were closed. */
   async reconcileOnce(limit = 200): Promise<number> {
     const open = await sql<OpenRun>`
@@ -157,9 +185,11 @@ export class RunReconciler {
       from public.user_workflow_run
       where status in ('pending', 'running') and created_at < now() - interval '2 seconds'
       order by updated_at asc limit ${limit}`.execute(this.db);
+    const v = await this.visibility(open.rows.flatMap((r) => (r.temporal_workflow_id ? [r.temporal_workflow_id] : [])));
     let closed = 0;
     for (const run of open.rows) {
       if (!run.temporal_workflow_id) continue;
+      if (!RunReconciler.worthDescribing(v, run.temporal_workflow_id, run.created_at)) continue;
       // The latest execution of the chain (continue-as-new keeps the workflow id; temporal_run_id is the first run's).
       const handle = this.client.workflow.getHandle(run.temporal_workflow_id, undefined, run.temporal_run_id ? { firstExecutionRunId: run.temporal_run_id } : undefined);
       let description;
@@ -188,12 +218,14 @@ export class RunReconciler {
    * failed without recording it) end FAILED with the reason. Returns how many were closed.
    */
   async reconcileBatchesOnce(limit = 100): Promise<number> {
-    const open = await sql<{ id: string; temporal_workflow_id: string }>`
-      select id, temporal_workflow_id from public.batches
+    const open = await sql<{ id: string; temporal_workflow_id: string; created_at: Date }>`
+      select id, temporal_workflow_id, created_at from public.batches
       where status in ('PENDING', 'RUNNING', 'PAUSED') and temporal_workflow_id is not null and updated_at < now() - interval '2 seconds'
       order by updated_at asc limit ${limit}`.execute(this.db);
+    const v = await this.visibility(open.rows.map((b) => b.temporal_workflow_id));
     let closed = 0;
     for (const batch of open.rows) {
+      if (!RunReconciler.worthDescribing(v, batch.temporal_workflow_id, batch.created_at)) continue;
       // The latest run of the chain (continue-as-new and retry-failed keep the workflow id).
       const gone = async () => {
         try {

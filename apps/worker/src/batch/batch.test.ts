@@ -343,10 +343,13 @@ describe('batch pipelines on the real Temporal server', () => {
   });
 
   it('survives a restart of the workers mid-batch: every item finishes once', async () => {
-    // The HTTP call of a child run in flight during the shutdown may be cut off; this step's
-    // workflow retries it (the shared `enrich` allows one attempt), so only orchestration is tested.
+    // The HTTP call of a child run in flight during the shutdown may be cut off (seen as a failed
+    // attempt, or as one whose result never arrives and times out): this step's workflow retries
+    // it after a short timeout (the shared `enrich` allows one attempt with the 60 s default), so
+    // the test is about orchestration surviving the restart.
     const retrying = enrichDefinition(enrichServer.url, 'main');
-    retrying.nodes[1]!.retry = { maximumAttempts: 3, initialIntervalMs: 100 };
+    retrying.nodes[1]!.retry = { maximumAttempts: 5, initialIntervalMs: 100 };
+    retrying.nodes[1]!.timeoutSeconds = 5;
     const wf = await h.createWorkflow('enrich-retrying', retrying);
     await h.deploy(wf);
     await addStep(h.project.workstreamSlug, 'enrich_retrying', { type: 'sync', workflowId: wf });
