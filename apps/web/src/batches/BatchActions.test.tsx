@@ -16,6 +16,10 @@ describe('BatchActions', () => {
     cleanup()
     render(<BatchActions allowed={batchActions('PAUSED', 0, true)} failedItems={0} onAction={async () => undefined} />)
     expect(names()).toEqual(['Resume', 'Cancel batch'])
+    cleanup()
+    // FAILED by its orchestrator, no item failed: restarting is the one control.
+    render(<BatchActions allowed={batchActions('FAILED', 0, true)} failedItems={0} onAction={async () => undefined} />)
+    expect(names()).toEqual(['Restart batch'])
   })
 
   it('renders nothing for a viewer or a finished batch', () => {

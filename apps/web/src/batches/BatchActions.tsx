@@ -42,7 +42,7 @@ export function BatchActions({ allowed, failedItems, onAction }: {
       )}
       {allowed.retryFailed && (
         <button type="button" onClick={() => void run('retry-failed')} disabled={busy !== undefined}>
-          {busy === 'retry-failed' ? 'Retrying…' : `Retry failed (${failedItems})`}
+          {busy === 'retry-failed' ? 'Retrying…' : failedItems > 0 ? `Retry failed (${failedItems})` : 'Restart batch'}
         </button>
       )}
       {allowed.cancel && (

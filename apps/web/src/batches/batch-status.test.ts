@@ -43,6 +43,8 @@ describe('batch statuses and actions', () => {
     expect(batchActions('RUNNING', 2, true)).toEqual({ pause: true, resume: false, cancel: true, retryFailed: true })
     expect(batchActions('PAUSED', 0, true)).toEqual({ pause: false, resume: true, cancel: true, retryFailed: false })
     expect(batchActions('FAILED', 1, true)).toEqual({ pause: false, resume: false, cancel: false, retryFailed: true })
+    // The orchestrator failed before any item did: the batch can still be restarted.
+    expect(batchActions('FAILED', 0, true)).toEqual({ pause: false, resume: false, cancel: false, retryFailed: true })
     expect(batchActions('COMPLETED', 0, true)).toEqual({ pause: false, resume: false, cancel: false, retryFailed: false })
     expect(batchActions('CANCELLED', 5, true)).toEqual({ pause: false, resume: false, cancel: false, retryFailed: false })
   })

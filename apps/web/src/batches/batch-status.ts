@@ -88,7 +88,7 @@ export interface BatchActions {
 /**
  * Which controls apply (the API answers 409 otherwise): pause from PENDING/RUNNING, resume from
  * PAUSED, cancel until the batch is closed, retry when items failed and the batch was not
- * completed or cancelled. Nothing for members who may not write.
+ * completed or cancelled, or when the batch FAILED (also with no failed item). Nothing for members who may not write.
  *
  * @example
  * batchActions('FAILED', 2, true) // { pause: false, resume: false, cancel: false, retryFailed: true }
@@ -99,6 +99,8 @@ export function batchActions(status: BatchStatus, failedItems: number, canWrite:
     pause: status === 'PENDING' || status === 'RUNNING',
     resume: status === 'PAUSED',
     cancel: status === 'PENDING' || status === 'RUNNING' || status === 'PAUSED',
-    retryFailed: failedItems > 0 && status !== 'CANCELLED' && status !== 'COMPLETED',
+    // A FAILED batch may have no failed item (its orchestrator failed with items unclaimed): the
+    // same call restarts it.
+    retryFailed: (failedItems > 0 && status !== 'CANCELLED' && status !== 'COMPLETED') || status === 'FAILED',
   }
 }
