@@ -23,4 +23,17 @@ export class ApiClient {
   post<T = unknown>(path: string, body: unknown = {}): Promise<T> { return this.call<T>('POST', path, body); }
   delete(path: string): Promise<void> { return this.call<void>('DELETE', path); }
   me(): Promise<{ organizations: Array<{ id: string; name: string; role: string }> }> { return this.get('/v1/auth/me'); }
+
+  /** Signed in as `who`, with the id of their (first) organisation. */
+  static async forOrg(base: string, who: { email: string; password: string }): Promise<{ api: ApiClient; orgId: string }> {
+    const api = await ApiClient.signIn(base, who);
+    return { api, orgId: (await api.me()).organizations[0]!.id };
+  }
+
+  /** Creates a workflow and deploys it (waiting up to `waitSeconds` for a worker); returns its id. */
+  async createDeployed(orgId: string, workflow: { projectId: string; name: string; kebabName: string; definition: unknown }, waitSeconds = 30): Promise<string> {
+    const { id } = await this.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, workflow);
+    await this.post(`/v1/orgs/${orgId}/workflows/${id}/deploy?wait=${waitSeconds}`, {});
+    return id;
+  }
 }

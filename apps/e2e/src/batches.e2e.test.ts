@@ -40,8 +40,7 @@ describe('batch pipelines from the browser', () => {
     });
     await signUpViaApi(builder.email, builder.password, 'E2E Batches');
     await signUpViaApi(viewer.email, viewer.password, 'E2E Batch viewer home');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     await api.post(`/v1/orgs/${orgId}/members`, { email: viewer.email, role: 'viewer' });
     const project = await api.post<{ id: string; workstreamSlug: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Enrichment' });
     workstream = project.workstreamSlug;

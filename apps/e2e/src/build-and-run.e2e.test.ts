@@ -74,8 +74,7 @@ describe('builders draw, deploy and run; reviewers inspect', () => {
     });
     await signUpViaApi(builder.email, builder.password, 'E2E Builders');
     await signUpViaApi(viewer.email, viewer.password, 'E2E Viewer home');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     await api.post(`/v1/orgs/${orgId}/projects`, { name: 'E2E project' });
     await api.post(`/v1/orgs/${orgId}/members`, { email: viewer.email, role: 'viewer' });
   });

@@ -33,14 +33,11 @@ describe('parent and child runs in the browser', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     await signUpViaApi(builder.email, builder.password, 'E2E Parents');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     const project = await api.post<{ id: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Family project' });
-    const child = await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Greeter', kebabName: 'greeter', definition: greeter });
-    await api.post(`/v1/orgs/${orgId}/workflows/${child.id}/deploy?wait=30`, {});
-    const wf = await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Parent', kebabName: 'parent', definition: parent });
-    await api.post(`/v1/orgs/${orgId}/workflows/${wf.id}/deploy?wait=30`, {});
-    runId = (await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${wf.id}/runs`, { input: {} })).runId;
+    await api.createDeployed(orgId, { projectId: project.id, name: 'Greeter', kebabName: 'greeter', definition: greeter });
+    const parentId = await api.createDeployed(orgId, { projectId: project.id, name: 'Parent', kebabName: 'parent', definition: parent });
+    runId = (await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${parentId}/runs`, { input: {} })).runId;
   });
   afterAll(async () => { await browser?.close(); });
 

@@ -24,8 +24,7 @@ describe('client configs from the browser', () => {
       res.end(JSON.stringify({ calledPath: req.url }));
     });
     await signUpViaApi(builder.email, builder.password, 'E2E Client configs');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     const project = await api.post<{ id: string; workstreamSlug: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Enrichment' });
     workstream = project.workstreamSlug;
     const definition: WorkflowDefinition = {
@@ -37,8 +36,7 @@ describe('client configs from the browser', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'fetch' }, { id: 'e2', source: 'fetch', target: 'done' }],
     };
-    workflowId = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Fetch company', kebabName: 'fetch-company', definition })).id;
-    await api.post(`/v1/orgs/${orgId}/workflows/${workflowId}/deploy?wait=30`, {});
+    workflowId = await api.createDeployed(orgId, { projectId: project.id, name: 'Fetch company', kebabName: 'fetch-company', definition });
     await api.post(`/v1/orgs/${orgId}/enrichment-registry`, { slug: 'fetch-company', workstreamSlug: workstream, name: 'Fetch company', type: 'sync', workflowId });
   });
   afterAll(async () => {
@@ -97,8 +95,7 @@ describe('client configs from the browser', () => {
       ],
       edges: [{ id: 'e1', source: 'start', target: 'lookup' }, { id: 'e2', source: 'lookup', target: 'done' }],
     };
-    const id = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, { projectId: project.id, name: 'Cached lookup', kebabName: 'cached-lookup', definition })).id;
-    await api.post(`/v1/orgs/${orgId}/workflows/${id}/deploy?wait=30`, {});
+    const id = await api.createDeployed(orgId, { projectId: project.id, name: 'Cached lookup', kebabName: 'cached-lookup', definition });
     const runToEnd = async () => {
       const { runId } = await api.post<{ runId: string }>(`/v1/orgs/${orgId}/workflows/${id}/runs`, { input: {} });
       await expect.poll(async () => (await api.get<{ run: { status: string } }>(`/v1/orgs/${orgId}/runs/${runId}`)).run.status, { timeout: 60_000 }).toBe('completed');

@@ -24,13 +24,11 @@ describe('schedules from the browser', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     await signUpViaApi(builder.email, builder.password, 'E2E Schedulers');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     const project = await api.post<{ id: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Scheduled project' });
-    workflowId = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, {
+    workflowId = await api.createDeployed(orgId, {
       projectId: project.id, name: 'Weekday report', kebabName: 'weekday-report', definition: report,
-    })).id;
-    await api.post(`/v1/orgs/${orgId}/workflows/${workflowId}/deploy?wait=30`, {});
+    });
   });
   afterAll(async () => { await browser?.close(); });
 

@@ -15,14 +15,12 @@ describe('work queues from the run page', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     await signUpViaApi(builder.email, builder.password, 'E2E Queues');
-    api = await ApiClient.signIn(apiUrl(), builder);
-    orgId = (await api.me()).organizations[0]!.id;
+    ({ api, orgId } = await ApiClient.forOrg(apiUrl(), builder));
     const project = await api.post<{ id: string }>(`/v1/orgs/${orgId}/projects`, { name: 'Queue project' });
     // Each order waits for an approval signal before it is handled.
-    workflowId = (await api.post<{ id: string }>(`/v1/orgs/${orgId}/workflows`, {
+    workflowId = await api.createDeployed(orgId, {
       projectId: project.id, name: 'Approve orders', kebabName: 'approve-orders', definition: workQueueDefinition({ approval: true, queue: { maxSize: 5 } }),
-    })).id;
-    await api.post(`/v1/orgs/${orgId}/workflows/${workflowId}/deploy?wait=30`, {});
+    });
   });
   afterAll(async () => { await browser?.close(); });
 
